@@ -1,0 +1,94 @@
+# Hotel PMS + AMAGE work-order back end.  See README.md.
+#   make          build lib/, the four FastCGI binaries and bin/pms-admin
+#   make run      deps, build, start the local stack (var/), print examples
+#   make stop     stop the local stack
+#   make test     the whole suite (unit + integration) against the real stack
+#   make bench    benchmarks (never part of make test)
+
+FAMILIES   := units allotments long-stay-contracts work-orders
+MYSQL_CFLAGS := $(shell mariadb_config --cflags 2>/dev/null)
+MYSQL_LIBS   := $(shell mariadb_config --libs 2>/dev/null)
+
+CC      ?= cc
+CFLAGS_BASE := -std=c11 -Wall -Wextra -Werror -D_DEFAULT_SOURCE -Ilib $(MYSQL_CFLAGS)
+CFLAGS_release := $(CFLAGS_BASE) -O2 -g
+CFLAGS_asan    := $(CFLAGS_BASE) -O1 -g -fno-omit-frame-pointer \
+                  -fsanitize=address,undefined -fno-sanitize-recover=undefined
+LDLIBS  := -lfcgi -lcjson -lcrypto $(MYSQL_LIBS)
+
+LIB_SRC := $(sort $(wildcard lib/*.c))
+LIB_HDR := $(wildcard lib/*.h)
+
+# build/<variant>/lib/x.o, build/<variant>/libpms.a
+lib_objs = $(patsubst lib/%.c,build/$(1)/lib/%.o,$(LIB_SRC))
+fam_srcs = $(sort $(wildcard cgi-bin/$(1)/*.c))
+fam_objs = $(patsubst cgi-bin/%.c,build/$(2)/cgi-bin/%.o,$(call fam_srcs,$(1)))
+
+RELEASE_BINS := $(foreach f,$(FAMILIES),cgi-bin/$(f).fcgi)
+ASAN_BINS    := $(foreach f,$(FAMILIES),build/asan/cgi-bin/$(f).fcgi)
+UNIT_TESTS   := $(patsubst tests/unit/%.c,build/asan/tests/unit/%,$(wildcard tests/unit/test_*.c))
+INTEG_TESTS  := $(patsubst tests/integration/%.c,build/asan/tests/integration/%,$(wildcard tests/integration/test_*.c))
+
+.PHONY: all asan unit-tests integration-tests deps run stop test bench clean
+all: $(RELEASE_BINS) bin/pms-admin
+
+asan: $(ASAN_BINS)
+
+define variant_rules
+build/$(1)/lib/%.o: lib/%.c $(LIB_HDR)
+	@mkdir -p $$(@D)
+	$$(CC) $$(CFLAGS_$(1)) -c -o $$@ $$<
+build/$(1)/libpms.a: $(call lib_objs,$(1))
+	@mkdir -p $$(@D)
+	rm -f $$@ && ar rcs $$@ $$^
+build/$(1)/cgi-bin/%.o: cgi-bin/%.c $(LIB_HDR) $$(wildcard cgi-bin/*/*.h)
+	@mkdir -p $$(@D)
+	$$(CC) $$(CFLAGS_$(1)) -c -o $$@ $$<
+endef
+$(eval $(call variant_rules,release))
+$(eval $(call variant_rules,asan))
+
+define family_rules
+cgi-bin/$(1).fcgi: $(call fam_objs,$(1),release) build/release/libpms.a
+	$$(CC) $$(CFLAGS_release) -o $$@ $$^ $$(LDLIBS)
+build/asan/cgi-bin/$(1).fcgi: $(call fam_objs,$(1),asan) build/asan/libpms.a
+	@mkdir -p $$(@D)
+	$$(CC) $$(CFLAGS_asan) -o $$@ $$^ $$(LDLIBS)
+endef
+$(foreach f,$(FAMILIES),$(eval $(call family_rules,$(f))))
+
+bin/pms-admin: scripts/pms-admin.c build/release/libpms.a $(LIB_HDR)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_release) -o $@ scripts/pms-admin.c build/release/libpms.a $(LDLIBS)
+
+unit-tests: $(UNIT_TESTS)
+build/asan/tests/unit/%: tests/unit/%.c build/asan/libpms.a $(LIB_HDR)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_asan) -o $@ $< build/asan/libpms.a -lcmocka $(LDLIBS)
+
+integration-tests: $(INTEG_TESTS)
+build/asan/tests/integration/%: tests/integration/%.c tests/integration/harness.c tests/integration/harness.h build/asan/libpms.a $(LIB_HDR)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_asan) -Itests/integration -o $@ $< tests/integration/harness.c build/asan/libpms.a -lcurl $(LDLIBS)
+
+deps:
+	@scripts/deps.sh
+
+run: deps
+	@$(MAKE) --no-print-directory all
+	@scripts/stack.sh start
+	@scripts/stack.sh examples
+
+stop:
+	@scripts/stack.sh stop
+
+test: deps
+	@$(MAKE) --no-print-directory all asan unit-tests integration-tests
+	@scripts/test.sh
+
+bench: deps
+	@$(MAKE) --no-print-directory all
+	@scripts/bench.sh
+
+clean:
+	rm -rf build bin $(RELEASE_BINS)

@@ -1,0 +1,40 @@
+/*
+ * GET /get/by-uuid/{uuid}: one WorkOrderDto.  Malformed uuid: 400/400;
+ * none: a real 404; two records with that uuid (the seed allows duplicate
+ * uuids): 400 "duplicated entry".
+ */
+#include "envelope.h"
+#include "request.h"
+#include "uuid.h"
+#include "work_order.h"
+
+static const char work_order_get_sql[] =
+    WORK_ORDER_SELECT "WHERE uuid = ? LIMIT 2";
+
+int
+work_order_get(struct request *rq)
+{
+	char id[UUID_STR_LEN + 1];
+	struct db_rows *rows = NULL;
+	cJSON *dto;
+	int rc;
+
+	if (uuid_parse(request_path_param(rq, "uuid"), id) != 0)
+		return respond_error(rq, "WORK_ORDER_UUID_INVALID");
+	rc = db_query(rq->db, work_order_get_sql,
+	    (struct db_param[]){ DB_STR(id) }, 1, &rows);
+	if (rc != DB_OK)
+		rc = respond_db_failure(rq, rc);
+	else if (rows->nrows == 0)
+		rc = respond_error(rq, "WORK_ORDER_NOT_FOUND");
+	else if (rows->nrows > 1)
+		rc = respond_error(rq, "DUPLICATED_ENTRY");
+	else if ((dto = work_order_json(rows, 0)) == NULL)
+		rc = respond_error(rq, "INTERNAL_ERROR");
+	else {
+		request_respond_json(rq, 200, dto);
+		rc = 0;
+	}
+	db_rows_free(rows);
+	return rc;
+}

@@ -1,0 +1,33 @@
+/*
+ * work-orders: the AMAGE maintenance API behind /rest/amage/v1/work-orders
+ * (seed amage-work-orders.pl.txt, SPEC 3).  Every route is signed
+ * (SPEC 3.1).  This route table is the family's table of contents.
+ */
+#include "envelope.h"
+#include "router.h"
+#include "server.h"
+#include "work_order.h"
+
+#define WO "/rest/amage/v1/work-orders"
+
+static const struct route work_order_routes[] = {
+	{ "GET", WO "/count", work_order_count, AUTH_AMAGE },
+	{ "GET", WO "/get/by-uuid/{uuid}", work_order_get, AUTH_AMAGE },
+	{ "POST", WO "/add", work_order_add, AUTH_AMAGE },
+	{ NULL, NULL, NULL, AUTH_NONE }
+};
+
+static const struct family work_order_family = {
+	.name = "work-orders",
+	.envelope = ENVELOPE_AMAGE,
+	.bounded_context = "maintenance",
+	.module = "work-orders",
+	.body_types = "application/json text/plain",
+	.routes = work_order_routes,
+};
+
+int
+main(int argc, char **argv)
+{
+	return server_main(argc, argv, &work_order_family);
+}

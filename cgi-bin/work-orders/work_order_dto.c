@@ -1,0 +1,210 @@
+/*
+ * The WorkOrderDto: which fields a client may send and their kinds, how a
+ * database row becomes the seed's JSON (null for empty optional fields),
+ * and the check that every referenced uuid exists with its kind.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "json.h"
+#include "uuid.h"
+#include "work_order.h"
+
+#define NUM(n)	{ .name = n, .kind = FIELD_NUMBER, .flags = F_NULLABLE, .dmin = 0, .dmax = 1e15 }
+#define REF(n)	{ .name = n, .kind = FIELD_UUID, .flags = F_NULLABLE }
+#define DT(n)	{ .name = n, .kind = FIELD_DATETIME, .flags = F_NULLABLE }
+
+/*
+ * Server-maintained fields (created, progress, plan counts, their
+ * timestamps) are accepted when well-formed and ignored (SPEC 3).
+ */
+const struct field work_order_fields[] = {
+	{ .name = "id", .kind = FIELD_INT, .flags = F_FORBIDDEN },
+	{ .name = "uuid", .kind = FIELD_UUID, .flags = F_NULLABLE },
+	{ .name = "name", .kind = FIELD_STRING, .flags = F_NULLABLE, .max = 255 },
+	{ .name = "description", .kind = FIELD_STRING, .flags = F_NULLABLE, .max = 65535 },
+	REF("typeUuid"),
+	{ .name = "stateName", .kind = FIELD_ENUM, .flags = F_NULLABLE,
+	  .one_of = "NEW SCHEDULED IN_PROGRESS ON_HOLD FINISHED VOID" },
+	{ .name = "priorityName", .kind = FIELD_ENUM, .flags = F_NULLABLE, .one_of = "LOW NORMAL HIGH" },
+	{ .name = "archived", .kind = FIELD_BOOL, .flags = F_NULLABLE },
+	REF("contractUuid"),
+	REF("contractScopeUuid"),
+	REF("accountUuid"),
+	DT("created"),
+	DT("beginDate"),
+	DT("deadlineDate"),
+	{ .name = "notes", .kind = FIELD_STRING, .flags = F_NULLABLE, .max = 65535 },
+	DT("startDate"),
+	DT("finishDate"),
+	REF("assignedDepartmentUuid"),
+	REF("assignedUserUuid"),
+	REF("assignedContractorUuid"),
+	REF("verifyUserUuid"),
+	{ .name = "protocolNumber", .kind = FIELD_STRING, .flags = F_NULLABLE, .max = 100 },
+	REF("parentUuid"),
+	REF("customerUuid"),
+	REF("locationUuid"),
+	REF("placeOfWorkUuid"),
+	NUM("budget"),
+	NUM("hoursEstimated"),
+	NUM("workAmount"),
+	{ .name = "workAmountUnit", .kind = FIELD_STRING, .flags = F_NULLABLE, .max = 50 },
+	NUM("workUnitMinutesTotal"),
+	NUM("workUnitMinutes"),
+	NUM("workUnitPrice"),
+	{ .name = "progressCompleted", .kind = FIELD_NUMBER, .flags = F_NULLABLE },
+	{ .name = "elementTypePlanCompleted", .kind = FIELD_BOOL, .flags = F_NULLABLE },
+	{ .name = "elementTypePlanTotalCount", .kind = FIELD_NUMBER, .flags = F_NULLABLE },
+	{ .name = "elementTypePlanCompletedCount", .kind = FIELD_NUMBER, .flags = F_NULLABLE },
+	DT("progressCompletedUpdated"),
+	DT("elementTypePlanUpdated"),
+	{ .name = NULL }
+};
+
+enum dto_out { OUT_ID, OUT_STR, OUT_BOOL, OUT_DOUBLE, OUT_INT };
+
+/* JSON names in WORK_ORDER_SELECT's column order, with their output kind. */
+static const struct {
+	const char *json;
+	enum dto_out out;
+} dto_columns[] = {
+	{ "id", OUT_ID }, { "uuid", OUT_STR }, { "name", OUT_STR },
+	{ "description", OUT_STR }, { "typeUuid", OUT_STR },
+	{ "stateName", OUT_STR }, { "priorityName", OUT_STR },
+	{ "archived", OUT_BOOL }, { "contractUuid", OUT_STR },
+	{ "contractScopeUuid", OUT_STR }, { "accountUuid", OUT_STR },
+	{ "created", OUT_STR }, { "beginDate", OUT_STR },
+	{ "deadlineDate", OUT_STR }, { "notes", OUT_STR },
+	{ "startDate", OUT_STR }, { "finishDate", OUT_STR },
+	{ "assignedDepartmentUuid", OUT_STR }, { "assignedUserUuid", OUT_STR },
+	{ "assignedContractorUuid", OUT_STR }, { "verifyUserUuid", OUT_STR },
+	{ "protocolNumber", OUT_STR }, { "parentUuid", OUT_STR },
+	{ "customerUuid", OUT_STR }, { "locationUuid", OUT_STR },
+	{ "placeOfWorkUuid", OUT_STR }, { "budget", OUT_DOUBLE },
+	{ "hoursEstimated", OUT_DOUBLE }, { "workAmount", OUT_DOUBLE },
+	{ "workAmountUnit", OUT_STR }, { "workUnitMinutesTotal", OUT_DOUBLE },
+	{ "workUnitMinutes", OUT_DOUBLE }, { "workUnitPrice", OUT_DOUBLE },
+	{ "progressCompleted", OUT_INT }, { "elementTypePlanCompleted", OUT_BOOL },
+	{ "elementTypePlanTotalCount", OUT_INT },
+	{ "elementTypePlanCompletedCount", OUT_INT },
+	{ "progressCompletedUpdated", OUT_STR },
+	{ "elementTypePlanUpdated", OUT_STR },
+};
+
+cJSON *
+work_order_json(const struct db_rows *rows, int r)
+{
+	cJSON *o;
+	const char *v;
+	size_t c;
+
+	if ((o = cJSON_CreateObject()) == NULL)
+		return NULL;
+	for (c = 0; c < sizeof(dto_columns) / sizeof(dto_columns[0]); c++) {
+		v = db_cell(rows, r, (int)c);
+		if (v == NULL) {
+			cJSON_AddNullToObject(o, dto_columns[c].json);
+			continue;
+		}
+		switch (dto_columns[c].out) {
+		case OUT_STR:
+			cJSON_AddStringToObject(o, dto_columns[c].json, v);
+			break;
+		case OUT_BOOL:
+			cJSON_AddBoolToObject(o, dto_columns[c].json,
+			    strcmp(v, "0") != 0);
+			break;
+		case OUT_ID:
+		case OUT_INT:
+		case OUT_DOUBLE:
+			cJSON_AddNumberToObject(o, dto_columns[c].json,
+			    strtod(v, NULL));
+			break;
+		}
+	}
+	return o;
+}
+
+/* Referenced uuids: JSON name, amage_references kind (NULL: a work order). */
+static const struct {
+	const char *json, *kind, *label;
+} dto_refs[] = {
+	{ "typeUuid", "type", "Work order type" },
+	{ "contractUuid", "contract", "Contract" },
+	{ "contractScopeUuid", "contract_scope", "Contract scope" },
+	{ "accountUuid", "account", "Account" },
+	{ "assignedDepartmentUuid", "department", "Department" },
+	{ "assignedUserUuid", "user", "User" },
+	{ "assignedContractorUuid", "contractor", "Contractor" },
+	{ "verifyUserUuid", "user", "Verifying user" },
+	{ "parentUuid", NULL, "Parent work order" },
+	{ "customerUuid", "customer", "Customer" },
+	{ "locationUuid", "location", "Location" },
+	{ "placeOfWorkUuid", "place_of_work", "Place of work" },
+};
+
+static const char ref_exists_sql[] =
+    "SELECT 1 FROM amage_references WHERE kind = ? AND uuid = ?";
+static const char parent_exists_sql[] =
+    "SELECT 1 FROM work_orders WHERE uuid = ? LIMIT 1";
+
+int
+work_order_check_refs(struct db *db, const cJSON *body, char *msg,
+    size_t msg_len)
+{
+	char id[UUID_STR_LEN + 1];
+	struct db_rows *rows;
+	const char *s;
+	size_t i;
+	int rc, found;
+
+	for (i = 0; i < sizeof(dto_refs) / sizeof(dto_refs[0]); i++) {
+		if ((s = json_get_string(body, dto_refs[i].json)) == NULL ||
+		    uuid_parse(s, id) != 0)
+			continue;	/* absent or null; format checked before */
+		if (dto_refs[i].kind != NULL)
+			rc = db_query(db, ref_exists_sql, (struct db_param[]){
+			    DB_STR(dto_refs[i].kind), DB_STR(id) }, 2, &rows);
+		else
+			rc = db_query(db, parent_exists_sql,
+			    (struct db_param[]){ DB_STR(id) }, 1, &rows);
+		if (rc != DB_OK)
+			return rc;
+		found = rows->nrows > 0;
+		db_rows_free(rows);
+		if (!found) {
+			snprintf(msg, msg_len, "%s not found: %s",
+			    dto_refs[i].label, id);
+			return 1;
+		}
+	}
+	return 0;
+}
+
+struct db_param
+work_order_param(const cJSON *body, const char *name, char *buf,
+    size_t buf_len)
+{
+	const cJSON *item = json_get(body, name);
+	char *t;
+
+	if (item == NULL || cJSON_IsNull(item))
+		return DB_NULL;
+	if (cJSON_IsBool(item))
+		return DB_I64(cJSON_IsTrue(item) ? 1 : 0);
+	if (cJSON_IsNumber(item))
+		return DB_DOUBLE(item->valuedouble);
+	if (!cJSON_IsString(item))
+		return DB_NULL;
+	if (buf == NULL)
+		return DB_STR(item->valuestring);
+	/* uuids lower case, date-times with MySQL's ' ' separator */
+	if (buf_len > UUID_STR_LEN && uuid_parse(item->valuestring, buf) == 0)
+		return DB_STR(buf);
+	snprintf(buf, buf_len, "%s", item->valuestring);
+	if ((t = strchr(buf, 'T')) != NULL && strlen(buf) == 19)
+		*t = ' ';
+	return DB_STR(buf);
+}

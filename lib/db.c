@@ -1,0 +1,476 @@
+/*
+ * db: one MariaDB connection per worker, opened on first use and kept for
+ * the life of the process.  Statements are prepared once per connection
+ * and cached by the address of their SQL text (callers keep SQL in static
+ * const strings), so a request costs one execute round trip per statement.
+ * Results are copied out as strings (NULL for SQL NULL) so callers never
+ * juggle MYSQL_BIND buffers.  A lost connection is dropped with its cache
+ * and reopened on the next call; the transaction helper retries the whole
+ * transaction on deadlock and lock wait timeout (and Galera certification
+ * failures, reported as 1213).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <mysql.h>
+#include <errmsg.h>
+#include <mysqld_error.h>
+
+#include "config.h"
+#include "db.h"
+#include "log.h"
+
+#define DB_STMT_CACHE 96
+#define DB_MAX_PARAMS 64
+
+struct db_stmt {
+	const char *sql;		/* identity: the caller's static string */
+	MYSQL_STMT *stmt;
+};
+
+struct db {
+	const struct config *cfg;
+	MYSQL *conn;			/* NULL when not connected */
+	int in_tx;
+	unsigned last_errno;
+	char last_error[256];
+	int nstmts;
+	struct db_stmt stmts[DB_STMT_CACHE];
+};
+
+static const char db_session_sql[] =
+    "SET time_zone = '+00:00', "
+    "sql_mode = 'STRICT_ALL_TABLES,NO_ZERO_DATE,NO_ZERO_IN_DATE,"
+    "ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION', "
+    "SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED";
+
+struct db *
+db_new(const struct config *cfg)
+{
+	struct db *db;
+
+	if ((db = calloc(1, sizeof(*db))) == NULL)
+		return NULL;
+	db->cfg = cfg;
+	return db;
+}
+
+static void
+db_disconnect(struct db *db)
+{
+	int i;
+
+	for (i = 0; i < db->nstmts; i++)
+		mysql_stmt_close(db->stmts[i].stmt);
+	db->nstmts = 0;
+	if (db->conn != NULL)
+		mysql_close(db->conn);
+	db->conn = NULL;
+	db->in_tx = 0;
+}
+
+void
+db_free(struct db *db)
+{
+	if (db == NULL)
+		return;
+	db_disconnect(db);
+	free(db);
+}
+
+unsigned
+db_errno(const struct db *db)
+{
+	return db->last_errno;
+}
+
+const char *
+db_error(const struct db *db)
+{
+	return db->last_error;
+}
+
+/* Maps a MySQL error number to our status; drops a dead connection. */
+static int
+db_classify(struct db *db, unsigned err, const char *msg)
+{
+	db->last_errno = err;
+	snprintf(db->last_error, sizeof(db->last_error), "%s", msg ? msg : "");
+	switch (err) {
+	case ER_LOCK_DEADLOCK:
+	case ER_LOCK_WAIT_TIMEOUT:
+		return DB_ERR_RETRY;
+	case ER_DUP_ENTRY:
+		return DB_ERR_DUPLICATE;
+	case CR_CONNECTION_ERROR:
+	case CR_CONN_HOST_ERROR:
+	case CR_SERVER_GONE_ERROR:
+	case CR_SERVER_LOST:
+	case CR_COMMANDS_OUT_OF_SYNC:
+	case ER_SERVER_SHUTDOWN:
+	case ER_CONNECTION_KILLED:
+	case 4031:	/* ER_CLIENT_INTERACTION_TIMEOUT: idle session closed */
+		db_disconnect(db);
+		return DB_ERR_UNAVAILABLE;
+	default:
+		log_error("db: %u %s", err, db->last_error);
+		return DB_ERR_FAILED;
+	}
+}
+
+int
+db_ensure(struct db *db)
+{
+	const struct config *c = db->cfg;
+	unsigned timeout = 3, rw_timeout = 30;
+	my_bool off = 0;
+	MYSQL *m;
+
+	if (db->conn != NULL)
+		return DB_OK;
+	if ((m = mysql_init(NULL)) == NULL)
+		return DB_ERR_NOMEM;
+	mysql_options(m, MYSQL_SET_CHARSET_NAME, "utf8mb4");
+	mysql_options(m, MYSQL_OPT_CONNECT_TIMEOUT, &timeout);
+	mysql_options(m, MYSQL_OPT_READ_TIMEOUT, &rw_timeout);
+	mysql_options(m, MYSQL_OPT_WRITE_TIMEOUT, &rw_timeout);
+	/* Automatic reconnect would invalidate our prepared statements. */
+	mysql_options(m, MYSQL_OPT_RECONNECT, &off);
+	if (mysql_real_connect(m, c->db_socket[0] ? NULL : c->db_host,
+	    c->db_user, c->db_password, c->db_name,
+	    c->db_socket[0] ? 0 : c->db_port,
+	    c->db_socket[0] ? c->db_socket : NULL, 0) == NULL ||
+	    mysql_real_query(m, db_session_sql, sizeof(db_session_sql) - 1)) {
+		db->last_errno = mysql_errno(m);
+		snprintf(db->last_error, sizeof(db->last_error), "%s",
+		    mysql_error(m));
+		log_error("db: connect: %u %s", db->last_errno, db->last_error);
+		mysql_close(m);
+		return DB_ERR_UNAVAILABLE;
+	}
+	db->conn = m;
+	return DB_OK;
+}
+
+/* The cached prepared statement for sql, preparing it on first use. */
+static int
+db_prepare(struct db *db, const char *sql, MYSQL_STMT **out)
+{
+	MYSQL_STMT *st = NULL;
+	int i, rc;
+
+	for (i = 0; i < db->nstmts; i++)
+		if (db->stmts[i].sql == sql) {
+			*out = db->stmts[i].stmt;
+			return DB_OK;
+		}
+	if ((st = mysql_stmt_init(db->conn)) == NULL)
+		return DB_ERR_NOMEM;
+	if (mysql_stmt_prepare(st, sql, strlen(sql)) != 0) {
+		rc = db_classify(db, mysql_stmt_errno(st), mysql_stmt_error(st));
+		mysql_stmt_close(st);
+		return rc;
+	}
+	if (db->nstmts == DB_STMT_CACHE) {
+		/* Full: evict the oldest; caches rarely hold this many. */
+		mysql_stmt_close(db->stmts[0].stmt);
+		memmove(&db->stmts[0], &db->stmts[1],
+		    sizeof(db->stmts[0]) * (DB_STMT_CACHE - 1));
+		db->nstmts--;
+	}
+	db->stmts[db->nstmts].sql = sql;
+	db->stmts[db->nstmts].stmt = st;
+	db->nstmts++;
+	*out = st;
+	return DB_OK;
+}
+
+static int
+db_bind_params(struct db *db, MYSQL_STMT *st, const struct db_param *p,
+    int n, MYSQL_BIND *b, unsigned long *lens)
+{
+	int i;
+
+	if (n > DB_MAX_PARAMS || (unsigned long)n != mysql_stmt_param_count(st)) {
+		log_error("db: statement wants %lu params, got %d",
+		    mysql_stmt_param_count(st), n);
+		return DB_ERR_FAILED;
+	}
+	memset(b, 0, sizeof(*b) * (size_t)n);
+	for (i = 0; i < n; i++) {
+		switch (p[i].type) {
+		case DBP_STR:
+			lens[i] = p[i].len ? p[i].len : strlen(p[i].s);
+			b[i].buffer_type = MYSQL_TYPE_STRING;
+			b[i].buffer = (void *)p[i].s;
+			b[i].buffer_length = lens[i];
+			b[i].length = &lens[i];
+			break;
+		case DBP_I64:
+			b[i].buffer_type = MYSQL_TYPE_LONGLONG;
+			b[i].buffer = (void *)&p[i].i;
+			break;
+		case DBP_DOUBLE:
+			b[i].buffer_type = MYSQL_TYPE_DOUBLE;
+			b[i].buffer = (void *)&p[i].d;
+			break;
+		case DBP_NULL:
+		default:
+			b[i].buffer_type = MYSQL_TYPE_NULL;
+			break;
+		}
+	}
+	if (n > 0 && mysql_stmt_bind_param(st, b) != 0)
+		return db_classify(db, mysql_stmt_errno(st), mysql_stmt_error(st));
+	return DB_OK;
+}
+
+/* Prepares (cached), binds and executes once. */
+static int
+db_run(struct db *db, const char *sql, const struct db_param *p, int n,
+    MYSQL_STMT **out)
+{
+	MYSQL_BIND b[DB_MAX_PARAMS];
+	unsigned long lens[DB_MAX_PARAMS];
+	MYSQL_STMT *st = NULL;
+	int rc;
+
+	if ((rc = db_ensure(db)) != DB_OK)
+		return rc;
+	if ((rc = db_prepare(db, sql, &st)) != DB_OK)
+		return rc;
+	if ((rc = db_bind_params(db, st, p, n, b, lens)) != DB_OK)
+		return rc;
+	if (mysql_stmt_execute(st) != 0)
+		return db_classify(db, mysql_stmt_errno(st), mysql_stmt_error(st));
+	*out = st;
+	return DB_OK;
+}
+
+/* db_run, retried once on a fresh connection when not in a transaction. */
+static int
+db_run_retry(struct db *db, const char *sql, const struct db_param *p, int n,
+    MYSQL_STMT **out)
+{
+	int rc, in_tx = db->in_tx;
+
+	rc = db_run(db, sql, p, n, out);
+	if (rc == DB_ERR_UNAVAILABLE && !in_tx)
+		rc = db_run(db, sql, p, n, out);
+	return rc;
+}
+
+int
+db_exec(struct db *db, const char *sql, const struct db_param *params,
+    int nparams, uint64_t *affected, uint64_t *insert_id)
+{
+	MYSQL_STMT *st = NULL;
+	int rc;
+
+	if ((rc = db_run_retry(db, sql, params, nparams, &st)) != DB_OK)
+		return rc;
+	if (affected != NULL)
+		*affected = mysql_stmt_affected_rows(st);
+	if (insert_id != NULL)
+		*insert_id = mysql_stmt_insert_id(st);
+	mysql_stmt_free_result(st);
+	return DB_OK;
+}
+
+void
+db_rows_free(struct db_rows *rows)
+{
+	size_t i, n;
+
+	if (rows == NULL)
+		return;
+	n = (size_t)rows->nrows * (size_t)rows->ncols;
+	for (i = 0; i < n; i++)
+		free(rows->cell[i]);
+	free(rows->cell);
+	free(rows->len);
+	free(rows);
+}
+
+/* Copies every row of an executed statement into a new db_rows. */
+static int
+db_fetch_all(struct db *db, MYSQL_STMT *st, struct db_rows **out)
+{
+	my_bool update_max = 1;
+	MYSQL_RES *meta = NULL;
+	MYSQL_FIELD *fields;
+	MYSQL_BIND *b = NULL;
+	unsigned long *lens = NULL;
+	my_bool *nulls = NULL;
+	char **bufs = NULL;
+	struct db_rows *rows = NULL;
+	unsigned ncols = 0, c;
+	size_t r, cell;
+	int rc = DB_ERR_NOMEM, f;
+
+	*out = NULL;
+	mysql_stmt_attr_set(st, STMT_ATTR_UPDATE_MAX_LENGTH, &update_max);
+	if (mysql_stmt_store_result(st) != 0) {
+		rc = db_classify(db, mysql_stmt_errno(st), mysql_stmt_error(st));
+		goto done;
+	}
+	if ((meta = mysql_stmt_result_metadata(st)) == NULL) {
+		rc = DB_ERR_FAILED;
+		goto done;
+	}
+	ncols = mysql_num_fields(meta);
+	fields = mysql_fetch_fields(meta);
+	if ((rows = calloc(1, sizeof(*rows))) == NULL ||
+	    (b = calloc(ncols, sizeof(*b))) == NULL ||
+	    (lens = calloc(ncols, sizeof(*lens))) == NULL ||
+	    (nulls = calloc(ncols, sizeof(*nulls))) == NULL ||
+	    (bufs = calloc(ncols, sizeof(*bufs))) == NULL)
+		goto done;
+	rows->ncols = (int)ncols;
+	rows->nrows = (int)mysql_stmt_num_rows(st);
+	cell = (size_t)rows->nrows * ncols;
+	if ((rows->cell = calloc(cell ? cell : 1, sizeof(char *))) == NULL ||
+	    (rows->len = calloc(cell ? cell : 1, sizeof(unsigned long))) == NULL)
+		goto done;
+	for (c = 0; c < ncols; c++) {
+		/* max_length is of the text form; numbers need room too. */
+		size_t sz = fields[c].max_length + 64;
+		if ((bufs[c] = malloc(sz)) == NULL)
+			goto done;
+		b[c].buffer_type = MYSQL_TYPE_STRING;
+		b[c].buffer = bufs[c];
+		b[c].buffer_length = sz;
+		b[c].length = &lens[c];
+		b[c].is_null = &nulls[c];
+	}
+	if (mysql_stmt_bind_result(st, b) != 0) {
+		rc = db_classify(db, mysql_stmt_errno(st), mysql_stmt_error(st));
+		goto done;
+	}
+	for (r = 0; r < (size_t)rows->nrows; r++) {
+		f = mysql_stmt_fetch(st);
+		if (f == 1 || f == MYSQL_NO_DATA) {
+			rc = f == 1 ? db_classify(db, mysql_stmt_errno(st),
+			    mysql_stmt_error(st)) : DB_ERR_FAILED;
+			goto done;
+		}
+		for (c = 0; c < ncols; c++) {
+			char *v;
+			if (nulls[c])
+				continue;
+			if ((v = malloc(lens[c] + 1)) == NULL)
+				goto done;
+			if (lens[c] > b[c].buffer_length) {
+				/* Longer than announced: fetch it whole. */
+				MYSQL_BIND one = b[c];
+				one.buffer = v;
+				one.buffer_length = lens[c] + 1;
+				if (mysql_stmt_fetch_column(st, &one, c, 0) != 0) {
+					free(v);
+					rc = DB_ERR_FAILED;
+					goto done;
+				}
+			} else
+				memcpy(v, bufs[c], lens[c]);
+			v[lens[c]] = '\0';
+			rows->cell[r * ncols + c] = v;
+			rows->len[r * ncols + c] = lens[c];
+		}
+	}
+	*out = rows;
+	rows = NULL;
+	rc = DB_OK;
+done:
+	if (bufs != NULL)
+		for (c = 0; c < ncols; c++)
+			free(bufs[c]);
+	free(bufs);
+	free(nulls);
+	free(lens);
+	free(b);
+	if (meta != NULL)
+		mysql_free_result(meta);
+	if (db->conn != NULL)
+		mysql_stmt_free_result(st);
+	if (rows != NULL) {
+		/* nrows may exceed what was filled: cells are NULL-initialised. */
+		db_rows_free(rows);
+	}
+	return rc;
+}
+
+int
+db_query(struct db *db, const char *sql, const struct db_param *params,
+    int nparams, struct db_rows **out)
+{
+	MYSQL_STMT *st = NULL;
+	int rc;
+
+	*out = NULL;
+	if ((rc = db_run_retry(db, sql, params, nparams, &st)) != DB_OK)
+		return rc;
+	rc = db_fetch_all(db, st, out);
+	if (rc == DB_ERR_UNAVAILABLE && !db->in_tx &&
+	    (rc = db_run(db, sql, params, nparams, &st)) == DB_OK)
+		rc = db_fetch_all(db, st, out);
+	return rc;
+}
+
+/* A statement without parameters or results (transaction control). */
+static int
+db_simple(struct db *db, const char *sql)
+{
+	if (db->conn == NULL)
+		return DB_ERR_UNAVAILABLE;
+	if (mysql_real_query(db->conn, sql, strlen(sql)) != 0)
+		return db_classify(db, mysql_errno(db->conn),
+		    mysql_error(db->conn));
+	return DB_OK;
+}
+
+static void
+db_backoff(int attempt)
+{
+	struct timespec ts;
+
+	/* 2, 4, 8... ms plus jitter, so two retrying writers drift apart. */
+	ts.tv_sec = 0;
+	ts.tv_nsec = (long)((2L << attempt) + rand() % 5) * 1000000L;
+	nanosleep(&ts, NULL);
+}
+
+int
+db_transaction(struct db *db, db_tx_fn fn, void *ctx)
+{
+	int attempt, rc = DB_ERR_RETRY, committing;
+
+	for (attempt = 0; attempt < DB_TX_ATTEMPTS; attempt++) {
+		committing = 0;
+		if ((rc = db_ensure(db)) != DB_OK)
+			return rc;
+		if ((rc = db_simple(db, "START TRANSACTION")) != DB_OK)
+			goto failed;
+		db->in_tx = 1;
+		rc = fn(db, ctx);
+		if (rc == DB_OK) {
+			committing = 1;
+			rc = db_simple(db, "COMMIT");
+		}
+		db->in_tx = 0;
+		if (rc == DB_OK)
+			return DB_OK;
+failed:
+		if (db->conn != NULL)
+			(void)db_simple(db, "ROLLBACK");
+		if (rc == DB_ERR_RETRY ||
+		    (rc == DB_ERR_UNAVAILABLE && !committing)) {
+			db_backoff(attempt);
+			continue;
+		}
+		return rc;
+	}
+	return rc;
+}

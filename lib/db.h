@@ -1,0 +1,105 @@
+/*
+ * db: the worker's one MariaDB connection, opened on first use and kept;
+ * prepared statements only (cached per connection, keyed by the SQL text's
+ * address, so SQL lives as static const strings next to its caller);
+ * reconnect after a lost connection (2006/2013) with re-prepare; a
+ * transaction helper that retries the whole transaction on deadlock (1213)
+ * and lock wait timeout (1205).
+ */
+#ifndef PMS_DB_H
+#define PMS_DB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct config;
+
+enum db_status {
+	DB_OK = 0,
+	DB_ERR_UNAVAILABLE = -1,	/* cannot connect / connection lost: 503 */
+	DB_ERR_RETRY = -2,		/* 1213 / 1205: transaction must be retried */
+	DB_ERR_DUPLICATE = -3,		/* 1062 duplicate key */
+	DB_ERR_FAILED = -4,		/* anything else: 500, logged */
+	DB_ERR_NOMEM = -5,
+};
+
+enum db_param_type { DBP_NULL = 0, DBP_STR, DBP_I64, DBP_DOUBLE };
+
+struct db_param {
+	enum db_param_type type;
+	const char *s;		/* DBP_STR: borrowed */
+	size_t len;		/* DBP_STR: length; 0 with s != NULL means strlen(s) */
+	int64_t i;
+	double d;
+};
+
+/* A string parameter; NULL binds SQL NULL. */
+static inline struct db_param
+db_param_str(const char *s)
+{
+	struct db_param p = { .type = s != NULL ? DBP_STR : DBP_NULL, .s = s };
+	return p;
+}
+
+/* Parameter constructors, for compound literals in call sites. */
+#define DB_STR(x)	db_param_str(x)
+#define DB_STRN(x, n)	((struct db_param){ .type = DBP_STR, .s = (x), .len = (n) })
+#define DB_I64(x)	((struct db_param){ .type = DBP_I64, .i = (x) })
+#define DB_DOUBLE(x)	((struct db_param){ .type = DBP_DOUBLE, .d = (x) })
+#define DB_NULL		((struct db_param){ .type = DBP_NULL })
+
+/* A result set, all values as NUL-terminated strings (NULL for SQL NULL). */
+struct db_rows {
+	int nrows, ncols;
+	char **cell;		/* nrows * ncols, row-major; owned */
+	unsigned long *len;	/* lengths, same layout */
+};
+
+struct db;
+
+/* A handle for this process; connects lazily.  Owned: free with db_free. */
+struct db *db_new(const struct config *cfg);
+void db_free(struct db *db);
+
+/* Connects if not connected.  DB_OK or DB_ERR_UNAVAILABLE. */
+int db_ensure(struct db *db);
+
+/*
+ * Executes a statement with params.  affected / insert_id may be NULL.
+ * Outside a transaction a lost connection is reopened and the statement
+ * retried once.
+ */
+int db_exec(struct db *db, const char *sql, const struct db_param *params,
+    int nparams, uint64_t *affected, uint64_t *insert_id);
+
+/* Runs a query; *out is owned by the caller (db_rows_free). */
+int db_query(struct db *db, const char *sql, const struct db_param *params,
+    int nparams, struct db_rows **out);
+
+void db_rows_free(struct db_rows *rows);
+
+/* Cell accessor: NULL for SQL NULL or out of range. */
+static inline const char *
+db_cell(const struct db_rows *r, int row, int col)
+{
+	if (r == NULL || row < 0 || row >= r->nrows || col < 0 || col >= r->ncols)
+		return NULL;
+	return r->cell[(size_t)row * r->ncols + col];
+}
+
+/*
+ * Runs fn(db, ctx) inside START TRANSACTION ... COMMIT.  fn returns 0 to
+ * commit, anything else to roll back (returned as is).  DB_ERR_RETRY from
+ * fn or COMMIT, and a connection lost before COMMIT, roll back and run fn
+ * again (at most DB_TX_ATTEMPTS times, short random backoff), so fn must
+ * only write through db and reset its outputs on entry.
+ */
+#define DB_TX_ATTEMPTS 5
+typedef int (*db_tx_fn)(struct db *db, void *ctx);
+int db_transaction(struct db *db, db_tx_fn fn, void *ctx);
+
+/* The last MySQL error number and text (for logs). */
+unsigned db_errno(const struct db *db);
+const char *db_error(const struct db *db);
+
+#endif

@@ -1,0 +1,252 @@
+/*
+ * envelope: the message catalogue and the two response shapes.
+ * Handlers and the platform name an error by its stable code; the family
+ * decides the shape (PMS error object or AMAGE result object) and the
+ * language (PMS: French unless Accept-Language asks for English; AMAGE:
+ * English, as the seed's own messages).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "db.h"
+#include "envelope.h"
+#include "request.h"
+#include "validate.h"
+
+static const struct message catalogue[] = {
+	/* platform */
+	{ "NOT_FOUND", 404, 404, 404, "Ressource introuvable", "Not found" },
+	{ "METHOD_NOT_ALLOWED", 405, 405, 405, "Méthode non autorisée",
+	  "Method not allowed" },
+	{ "PAYLOAD_TOO_LARGE", 413, 413, 413, "Corps de requête trop volumineux",
+	  "Request body too large" },
+	{ "UNSUPPORTED_MEDIA_TYPE", 415, 415, 415,
+	  "Type de contenu non pris en charge (application/json attendu)",
+	  "Unsupported content type (application/json expected)" },
+	{ "MALFORMED_JSON", 400, 400, 400, "Corps JSON invalide",
+	  "Malformed JSON body" },
+	{ "BAD_LENGTH", 400, 400, 400, "Longueur de corps invalide",
+	  "Invalid Content-Length" },
+	{ "VALIDATION_FAILED", 400, 400, 400, "Requête invalide",
+	  "Validation failed" },
+	{ "UNAUTHENTICATED", 401, 400, 401,
+	  "Clé d'API absente, inconnue ou révoquée",
+	  "Missing, unknown or revoked API key" },
+	{ "FORBIDDEN", 403, 403, 403, "Permission refusée (réservé aux managers)",
+	  "Permission denied (manager only)" },
+	{ "OUT_OF_SCOPE", 403, 403, 403,
+	  "Établissement hors du périmètre de la clé",
+	  "Establishment outside the key's scope" },
+	{ "SERVICE_UNAVAILABLE", 503, 503, 503,
+	  "Service momentanément indisponible, réessayez",
+	  "Service temporarily unavailable, retry" },
+	{ "INTERNAL_ERROR", 500, 500, 500, "Erreur interne", "Internal error" },
+	/* AMAGE signature (SPEC 3.1): always HTTP 400, errorCode 401 */
+	{ "SIGNATURE_MISSING", 401, 400, 401,
+	  "En-têtes de signature absents",
+	  "Missing signature headers (device-uuid, api-key, api-sign)" },
+	{ "SIGNATURE_INVALID", 401, 400, 401, "Signature invalide",
+	  "Invalid request signature" },
+	{ "SIGNATURE_EXPIRED", 401, 400, 401, "Signature expirée",
+	  "Request signature expired or from the future" },
+	{ "SIGNATURE_REPLAYED", 401, 400, 401, "Signature déjà utilisée",
+	  "Request signature already used" },
+	{ "CLIENT_UNKNOWN", 401, 400, 401, "Client inconnu ou révoqué",
+	  "Unknown or revoked api-key" },
+	{ "DEVICE_NOT_ALLOWED", 401, 400, 401, "Appareil non autorisé",
+	  "Device not allowed for this api-key" },
+	/* units */
+	{ "UNIT_NOT_FOUND", 404, 404, 404, "Unité introuvable", "Unit not found" },
+	/* AMAGE work orders (texts as in the seed) */
+	{ "WORK_ORDER_NOT_FOUND", 404, 404, 404, "Ordre de travail introuvable",
+	  "Work Order not found" },
+	{ "WORK_ORDER_UUID_INVALID", 400, 400, 400,
+	  "Format d'UUID d'ordre de travail invalide",
+	  "Wrong Work Order UUID format or non-existent" },
+	{ "DUPLICATED_ENTRY", 400, 400, 400, "Entrée dupliquée",
+	  "duplicated entry" },
+	{ "ID_NOT_ALLOWED", 400, 400, 400, "Le champ id ne doit pas être fourni",
+	  "Field id must not be sent" },
+	{ NULL, 0, 0, 0, NULL, NULL }
+};
+
+/* Texts of validation reasons, indexed by enum reason. */
+static const struct {
+	enum reason reason;
+	const char *fr, *en;
+} reason_texts[] = {
+	{ REASON_REQUIRED, "champ obligatoire", "required" },
+	{ REASON_UNKNOWN_FIELD, "champ inconnu", "unknown field" },
+	{ REASON_SERVER_SET, "champ fixé par le serveur",
+	  "set by the server, must not be sent" },
+	{ REASON_WRONG_TYPE, "type incorrect", "wrong type" },
+	{ REASON_BAD_UUID, "UUID invalide", "not a uuid" },
+	{ REASON_BAD_DATE, "date invalide (AAAA-MM-JJ)",
+	  "not a date (YYYY-MM-DD)" },
+	{ REASON_BAD_DATETIME, "date-heure invalide (AAAA-MM-JJTHH:MM:SS)",
+	  "not a date-time (YYYY-MM-DDTHH:MM:SS)" },
+	{ REASON_NOT_ALLOWED_VALUE, "valeur non autorisée", "value not allowed" },
+	{ REASON_TOO_SHORT, "trop court", "too short" },
+	{ REASON_TOO_LONG, "trop long", "too long" },
+	{ REASON_BAD_EMAIL, "adresse e-mail invalide", "not an email address" },
+	{ REASON_BAD_CENTS, "montant invalide (centimes entiers)",
+	  "not an amount in integer cents" },
+	{ REASON_OUT_OF_RANGE, "hors limites", "out of range" },
+	{ REASON_TOO_FEW_ITEMS, "trop peu d'éléments", "too few items" },
+	{ REASON_TOO_MANY_ITEMS, "trop d'éléments", "too many items" },
+	{ REASON_NOT_AN_OBJECT, "objet JSON attendu", "JSON object expected" },
+	{ REASON_BEFORE_START, "doit être postérieur au début",
+	  "must be after the start" },
+	{ REASON_IN_PAST, "date dans le passé", "date in the past" },
+	{ REASON_DUPLICATE, "valeur en double", "duplicate value" },
+	{ REASON_MISMATCH, "incohérent", "inconsistent" },
+	{ REASON_INVALID, "valeur invalide", "invalid value" },
+};
+
+const struct message *
+message_find(const char *code)
+{
+	const struct message *m;
+
+	for (m = catalogue; m->code != NULL; m++)
+		if (strcmp(m->code, code) == 0)
+			return m;
+	return NULL;
+}
+
+static const char *
+reason_text(enum reason r, enum lang lang)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(reason_texts) / sizeof(reason_texts[0]); i++)
+		if (reason_texts[i].reason == r)
+			return lang == LANG_EN ? reason_texts[i].en :
+			    reason_texts[i].fr;
+	return lang == LANG_EN ? "invalid value" : "valeur invalide";
+}
+
+/* The PMS error object; details (owned, may be NULL) is attached. */
+static int
+respond_pms_error(struct request *rq, const struct message *m,
+    cJSON *details)
+{
+	cJSON *o, *origin;
+
+	if ((o = cJSON_CreateObject()) == NULL) {
+		cJSON_Delete(details);
+		request_respond_raw(rq, 500, "", 0);
+		return 0;
+	}
+	cJSON_AddStringToObject(o, "code", m->code);
+	cJSON_AddStringToObject(o, "message",
+	    rq->lang == LANG_EN ? m->en : m->fr);
+	cJSON_AddNumberToObject(o, "status", m->status);
+	cJSON_AddStringToObject(o, "traceId", rq->trace_id);
+	if ((origin = cJSON_AddObjectToObject(o, "origin")) != NULL &&
+	    rq->family != NULL) {
+		cJSON_AddStringToObject(origin, "boundedContext",
+		    rq->family->bounded_context);
+		cJSON_AddStringToObject(origin, "module", rq->family->module);
+	}
+	if (details != NULL)
+		cJSON_AddItemToObject(o, "details", details);
+	request_respond_json(rq, m->status, o);
+	return 0;
+}
+
+int
+respond_amage_result(struct request *rq, int http_status, int64_t id,
+    const char *uuid, int success, int error_code, const char *message)
+{
+	cJSON *o;
+
+	if ((o = cJSON_CreateObject()) == NULL) {
+		request_respond_raw(rq, 500, "", 0);
+		return 0;
+	}
+	if (id < 0)
+		cJSON_AddNullToObject(o, "id");
+	else
+		cJSON_AddNumberToObject(o, "id", (double)id);
+	if (uuid == NULL)
+		cJSON_AddNullToObject(o, "uuid");
+	else
+		cJSON_AddStringToObject(o, "uuid", uuid);
+	cJSON_AddBoolToObject(o, "success", success);
+	cJSON_AddNumberToObject(o, "errorCode", error_code);
+	cJSON_AddStringToObject(o, "message", message ? message : "");
+	request_respond_json(rq, http_status, o);
+	return 0;
+}
+
+int
+respond_error(struct request *rq, const char *code)
+{
+	const struct message *m = message_find(code);
+
+	if (m == NULL)
+		m = message_find("INTERNAL_ERROR");
+	if (rq->family != NULL && rq->family->envelope == ENVELOPE_AMAGE)
+		return respond_amage_result(rq, m->amage_status, -1, NULL, 0,
+		    m->amage_error_code, m->en);
+	return respond_pms_error(rq, m, NULL);
+}
+
+int
+respond_validation(struct request *rq, const struct validation *v)
+{
+	const struct message *m = message_find("VALIDATION_FAILED");
+	cJSON *details, *d;
+	char msg[512];
+	size_t used;
+	int i, w;
+
+	if (rq->family != NULL && rq->family->envelope == ENVELOPE_AMAGE) {
+		used = (size_t)snprintf(msg, sizeof(msg), "Validation failed:");
+		for (i = 0; i < v->count && used < sizeof(msg); i++) {
+			w = snprintf(msg + used, sizeof(msg) - used, "%s %s (%s)",
+			    i ? "," : "", v->issue[i].field,
+			    reason_text(v->issue[i].reason, LANG_EN));
+			if (w < 0)
+				break;
+			used += (size_t)w;
+		}
+		return respond_amage_result(rq, 400, -1, NULL, 0, 400, msg);
+	}
+	if ((details = cJSON_CreateArray()) == NULL)
+		return respond_pms_error(rq, m, NULL);
+	for (i = 0; i < v->count; i++) {
+		if ((d = cJSON_CreateObject()) == NULL)
+			break;
+		cJSON_AddStringToObject(d, "field", v->issue[i].field);
+		cJSON_AddStringToObject(d, "reason",
+		    reason_text(v->issue[i].reason, rq->lang));
+		cJSON_AddStringToObject(d, "rule", reason_name(v->issue[i].reason));
+		cJSON_AddItemToArray(details, d);
+	}
+	return respond_pms_error(rq, m, details);
+}
+
+int
+respond_data(struct request *rq, int status, cJSON *data)
+{
+	cJSON *o;
+
+	if ((o = cJSON_CreateObject()) == NULL) {
+		cJSON_Delete(data);
+		return respond_error(rq, "INTERNAL_ERROR");
+	}
+	cJSON_AddItemToObject(o, "data", data);
+	request_respond_json(rq, status, o);
+	return 0;
+}
+
+int
+respond_db_failure(struct request *rq, int db_status)
+{
+	return respond_error(rq, db_status == DB_ERR_UNAVAILABLE ||
+	    db_status == DB_ERR_RETRY ? "SERVICE_UNAVAILABLE" : "INTERNAL_ERROR");
+}

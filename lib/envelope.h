@@ -1,0 +1,71 @@
+/*
+ * envelope: the two error shapes of SPEC and the message catalogue.
+ *  - PMS: {"code","message","status","traceId","origin":{...},"details":[...]}
+ *    message French by default, English with Accept-Language: en.
+ *  - AMAGE: {"id","uuid","success","errorCode","message"} for every write
+ *    and every error.
+ * Every error a handler or the platform raises is a catalogue code; the
+ * family decides which shape it takes.
+ */
+#ifndef PMS_ENVELOPE_H
+#define PMS_ENVELOPE_H
+
+#include <stdint.h>
+
+struct request;
+struct validation;
+
+enum envelope_kind { ENVELOPE_PMS, ENVELOPE_AMAGE };
+
+struct family {
+	const char *name;		/* "units" */
+	enum envelope_kind envelope;
+	const char *bounded_context;	/* PMS origin.boundedContext */
+	const char *module;		/* PMS origin.module */
+	const char *body_types;		/* accepted body media types, space-separated */
+	const struct route *routes;
+};
+
+/*
+ * One entry of the catalogue: code, HTTP status in the PMS API, HTTP status
+ * and errorCode in the AMAGE API (they differ: the seed answers a missing
+ * referenced record with HTTP 400 and errorCode 404), and the texts.
+ */
+struct message {
+	const char *code;
+	int status;
+	int amage_status;
+	int amage_error_code;
+	const char *fr;
+	const char *en;
+};
+
+/* The catalogue entry of code, or NULL. */
+const struct message *message_find(const char *code);
+
+/*
+ * Answers the error `code` (a catalogue code such as "NOT_FOUND",
+ * "UNIT_NOT_FOUND") in the family's envelope.  Returns 0 (the handler's
+ * "responded").  An unknown code answers 500 INTERNAL_ERROR.
+ */
+int respond_error(struct request *rq, const char *code);
+
+/* 400 VALIDATION_FAILED with details (PMS), or 400/400 naming the first
+   field (AMAGE). Returns 0. */
+int respond_validation(struct request *rq, const struct validation *v);
+
+/*
+ * AMAGE result object.  id < 0 gives "id": null; uuid NULL gives null.
+ * message NULL gives "".  Returns 0.
+ */
+int respond_amage_result(struct request *rq, int http_status, int64_t id,
+    const char *uuid, int success, int error_code, const char *message);
+
+/* 503 for DB_ERR_UNAVAILABLE / DB_ERR_RETRY, else 500.  Returns 0. */
+int respond_db_failure(struct request *rq, int db_status);
+
+/* A PMS success: {"data": data} with status; takes ownership of data. */
+struct cJSON;
+int respond_data(struct request *rq, int status, struct cJSON *data);
+
+#endif

@@ -1,0 +1,54 @@
+/*
+ * log: one line per request on stderr, which nginx, the pool master or
+ * systemd keeps.  Fields are space-separated key=value so grep and awk
+ * read them; the path is logged without its query (queries may carry
+ * identifiers but never secrets; bodies and keys are never logged).
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "request.h"
+
+static void
+log_stamp(char *buf, size_t len)
+{
+	struct timespec ts;
+	struct tm tm;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	gmtime_r(&ts.tv_sec, &tm);
+	snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ",
+	    (tm.tm_year + 1900) % 10000, (tm.tm_mon + 1) % 100,
+	    tm.tm_mday % 100, tm.tm_hour % 100, tm.tm_min % 100,
+	    tm.tm_sec % 100, (int)(ts.tv_nsec / 1000000) % 1000);
+}
+
+void
+log_request(const struct request *rq, double duration_ms)
+{
+	char stamp[48];
+
+	log_stamp(stamp, sizeof(stamp));
+	/* One fprintf: stderr is unbuffered, so the line is one write(2). */
+	fprintf(stderr, "%s pid=%ld trace=%s method=%s path=%s status=%d "
+	    "ms=%.2f key=%lld\n", stamp, (long)getpid(), rq->trace_id,
+	    rq->method ? rq->method : "-", rq->path[0] ? rq->path : "-",
+	    rq->status, duration_ms,
+	    rq->who.authenticated ? (long long)rq->who.key_id : -1LL);
+}
+
+void
+log_error(const char *fmt, ...)
+{
+	char stamp[48], msg[1024];
+	va_list ap;
+
+	log_stamp(stamp, sizeof(stamp));
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "%s pid=%ld error: %s\n", stamp, (long)getpid(), msg);
+}

@@ -1,0 +1,14 @@
+/*
+ * log: one line per request on stderr (SPEC 4): UTC time, traceId, method,
+ * path, status, duration, key id.  Never secrets, never bodies.  Also
+ * log_error() for the one place that knows why something failed.
+ */
+#ifndef PMS_LOG_H
+#define PMS_LOG_H
+
+struct request;
+
+void log_request(const struct request *rq, double duration_ms);
+void log_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif

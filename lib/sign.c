@@ -1,0 +1,208 @@
+/*
+ * sign: owns the AMAGE request signature of SPEC 3.1, as pure functions
+ * (no I/O, no clock: the caller passes "now").
+ *   api-sign: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, S)>
+ *   S = t "\n" METHOD "\n" REQUEST_URI "\n" device-uuid "\n" hex(SHA-256(body))
+ * SHA-256 and HMAC come from OpenSSL's libcrypto (EVP_Digest, HMAC()); the
+ * signature is compared with CRYPTO_memcmp so the time taken does not tell
+ * an attacker how many leading characters were right.  S is built in one
+ * heap buffer of its exact size: a long URI is signed whole, never cut.
+ * Replay refusal (a signature used twice) needs storage and is auth.c's.
+ */
+#include <inttypes.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+
+#include "sign.h"
+
+/*
+ * t has at most 18 digits: far beyond any real clock, and small enough
+ * that t +- SIGN_MAX_SKEW never overflows an int64_t.
+ */
+#define SIGN_T_MAX_DIGITS 18
+#define SIGN_T_STR_MAX 24	/* room for any int64_t in decimal */
+
+static const char sign_hexdigits[] = "0123456789abcdef";
+
+static void
+sign_hex(const unsigned char *md, size_t n, char *out)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		out[2 * i] = sign_hexdigits[md[i] >> 4];
+		out[2 * i + 1] = sign_hexdigits[md[i] & 0x0f];
+	}
+	out[2 * n] = '\0';
+}
+
+void
+sign_sha256_hex(const void *data, size_t len, char out[SIGN_HEX_LEN + 1])
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen = 0;
+
+	/* An empty body may come as NULL; libcrypto wants a pointer. */
+	if (data == NULL)
+		data = "";
+	if (EVP_Digest(data, len, md, &mdlen, EVP_sha256(), NULL) != 1 ||
+	    mdlen * 2 != SIGN_HEX_LEN) {
+		/* Never a valid signature part: S then matches nothing. */
+		out[0] = '\0';
+		return;
+	}
+	sign_hex(md, mdlen, out);
+}
+
+static int
+sign_hexval(unsigned char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+int
+sign_parse_header(const char *hdr, int64_t *t, char v1[SIGN_HEX_LEN + 1])
+{
+	char hex[SIGN_HEX_LEN + 1];
+	const char *p;
+	int64_t tv = 0;
+	int i, rc = -1;
+
+	if (hdr == NULL || strncmp(hdr, "t=", 2) != 0)
+		goto done;
+	p = hdr + 2;
+	/*
+	 * No leading zero (except "0" itself): S carries t as a number, and
+	 * "t=007" would sign "007" on the client and "7" here.
+	 */
+	if (p[0] == '0' && p[1] >= '0' && p[1] <= '9')
+		goto done;
+	for (i = 0; p[i] >= '0' && p[i] <= '9'; i++) {
+		if (i == SIGN_T_MAX_DIGITS)
+			goto done;
+		tv = tv * 10 + (p[i] - '0');
+	}
+	if (i == 0 || p[i] != ',')
+		goto done;
+	p += i + 1;
+	while (*p == ' ')
+		p++;
+	if (strncmp(p, "v1=", 3) != 0)
+		goto done;
+	p += 3;
+	for (i = 0; i < SIGN_HEX_LEN; i++) {
+		int v = sign_hexval((unsigned char)p[i]);
+
+		if (v < 0)
+			goto done;
+		hex[i] = sign_hexdigits[v];
+	}
+	if (p[SIGN_HEX_LEN] != '\0')
+		goto done;
+	hex[SIGN_HEX_LEN] = '\0';
+	if (t != NULL)
+		*t = tv;
+	if (v1 != NULL)
+		memcpy(v1, hex, sizeof(hex));
+	rc = 0;
+done:
+	return rc;
+}
+
+int
+sign_compute(const char *secret, int64_t t, const char *method,
+    const char *request_uri, const char *device_uuid, const void *body,
+    size_t body_len, char out[SIGN_HEX_LEN + 1])
+{
+	char tstr[SIGN_T_STR_MAX], bodyhash[SIGN_HEX_LEN + 1];
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen = 0;
+	size_t secret_len, len, lm, lu, ld;
+	char *s = NULL, *p;
+	int n, rc = -1;
+
+	if (secret == NULL || method == NULL || request_uri == NULL ||
+	    device_uuid == NULL || out == NULL || (body == NULL && body_len > 0))
+		goto done;
+	if ((secret_len = strlen(secret)) > INT_MAX)
+		goto done;
+	n = snprintf(tstr, sizeof(tstr), "%" PRId64, t);
+	if (n < 0 || (size_t)n >= sizeof(tstr))
+		goto done;
+	sign_sha256_hex(body, body_len, bodyhash);
+	if (bodyhash[0] == '\0')
+		goto done;
+	lm = strlen(method);
+	lu = strlen(request_uri);
+	ld = strlen(device_uuid);
+	/* Four separators; each part already sits in memory, so no overflow. */
+	len = (size_t)n + lm + lu + ld + SIGN_HEX_LEN + 4;
+	if ((s = malloc(len)) == NULL)
+		goto done;
+	p = s;
+	memcpy(p, tstr, (size_t)n);
+	p += n;
+	*p++ = '\n';
+	memcpy(p, method, lm);
+	p += lm;
+	*p++ = '\n';
+	memcpy(p, request_uri, lu);
+	p += lu;
+	*p++ = '\n';
+	memcpy(p, device_uuid, ld);
+	p += ld;
+	*p++ = '\n';
+	memcpy(p, bodyhash, SIGN_HEX_LEN);
+	if (HMAC(EVP_sha256(), secret, (int)secret_len, (unsigned char *)s,
+	    len, md, &mdlen) == NULL || mdlen * 2 != SIGN_HEX_LEN)
+		goto done;
+	sign_hex(md, mdlen, out);
+	rc = 0;
+done:
+	free(s);
+	return rc;
+}
+
+enum sign_result
+sign_verify(const char *header, const char *secret, int64_t now,
+    const char *method, const char *request_uri, const char *device_uuid,
+    const void *body, size_t body_len, char v1_out[SIGN_HEX_LEN + 1])
+{
+	char got[SIGN_HEX_LEN + 1], want[SIGN_HEX_LEN + 1];
+	int64_t t;
+	enum sign_result rc;
+
+	if (sign_parse_header(header, &t, got) != 0) {
+		rc = SIGN_BAD_HEADER;
+		goto done;
+	}
+	/* t < 10^18, so t +- skew cannot overflow whatever now is. */
+	if (now > t + SIGN_MAX_SKEW || now < t - SIGN_MAX_SKEW) {
+		rc = SIGN_EXPIRED;
+		goto done;
+	}
+	/* Failing to compute (no memory, missing part) must never let a request in. */
+	if (sign_compute(secret, t, method, request_uri, device_uuid, body,
+	    body_len, want) != 0 ||
+	    CRYPTO_memcmp(got, want, SIGN_HEX_LEN) != 0) {
+		rc = SIGN_MISMATCH;
+		goto done;
+	}
+	if (v1_out != NULL)
+		memcpy(v1_out, got, sizeof(got));
+	rc = SIGN_OK;
+done:
+	return rc;
+}

@@ -1,0 +1,98 @@
+/*
+ * uuid: owns the textual form of identifiers in both APIs (SPEC 5).
+ * A uuid is exactly 8-4-4-4-12 hexadecimal digits in either case, with no
+ * version or variant check (the AMAGE seed's own example is not RFC 4122),
+ * and its canonical form -- the one stored and returned -- is lower case.
+ * New uuids are RFC 4122 version 4, from OpenSSL's CSPRNG (RAND_bytes), so
+ * an identifier never reveals a counter or a clock.
+ */
+#include <string.h>
+
+#include <openssl/rand.h>
+
+#include "uuid.h"
+
+static const char uuid_hexdigits[] = "0123456789abcdef";
+
+/* The value of an ASCII hex digit, or -1. */
+static int
+uuid_hexval(unsigned char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+static int
+uuid_is_dash_pos(size_t i)
+{
+	return i == 8 || i == 13 || i == 18 || i == 23;
+}
+
+int
+uuid_parse_n(const char *s, size_t len, char out[UUID_STR_LEN + 1])
+{
+	char canon[UUID_STR_LEN + 1];
+	size_t i;
+	int rc = -1;
+
+	if (s == NULL || len != UUID_STR_LEN)
+		goto done;
+	for (i = 0; i < UUID_STR_LEN; i++) {
+		unsigned char c = (unsigned char)s[i];
+		int v;
+
+		if (uuid_is_dash_pos(i)) {
+			if (c != '-')
+				goto done;
+			canon[i] = '-';
+			continue;
+		}
+		if ((v = uuid_hexval(c)) < 0)
+			goto done;
+		canon[i] = uuid_hexdigits[v];
+	}
+	canon[UUID_STR_LEN] = '\0';
+	/* out is written only on success, so a caller's buffer is never half a uuid. */
+	if (out != NULL)
+		memcpy(out, canon, sizeof(canon));
+	rc = 0;
+done:
+	return rc;
+}
+
+int
+uuid_parse(const char *s, char out[UUID_STR_LEN + 1])
+{
+	if (s == NULL)
+		return -1;
+	/* strnlen: a hostile multi-megabyte string is rejected after 37 bytes. */
+	return uuid_parse_n(s, strnlen(s, UUID_STR_LEN + 1), out);
+}
+
+int
+uuid_generate(char out[UUID_STR_LEN + 1])
+{
+	unsigned char b[16];
+	size_t i, o = 0;
+	int rc = -1;
+
+	if (out == NULL || RAND_bytes(b, (int)sizeof(b)) != 1)
+		goto done;
+	b[6] = (unsigned char)((b[6] & 0x0f) | 0x40);	/* version 4 */
+	b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);	/* RFC 4122 variant */
+	for (i = 0; i < sizeof(b); i++) {
+		if (uuid_is_dash_pos(o))
+			out[o++] = '-';
+		out[o++] = uuid_hexdigits[b[i] >> 4];
+		out[o++] = uuid_hexdigits[b[i] & 0x0f];
+	}
+	out[o] = '\0';
+	rc = 0;
+done:
+	return rc;
+}

@@ -1,0 +1,21 @@
+/*
+ * uuid: the 8-4-4-4-12 hexadecimal identifiers of both APIs (SPEC 5).
+ * Any case is accepted, no version or variant check; the canonical form we
+ * store and return is lower case.  Generation uses OpenSSL's RAND_bytes and
+ * produces an RFC 4122 version 4 uuid.
+ */
+#ifndef PMS_UUID_H
+#define PMS_UUID_H
+
+#include <stddef.h>
+
+#define UUID_STR_LEN 36		/* without the terminating NUL */
+
+/* 0 and the lower-case form in out (37 bytes) when s is a uuid, else -1. */
+int uuid_parse(const char *s, char out[UUID_STR_LEN + 1]);
+/* Same, for a string that is not NUL-terminated. */
+int uuid_parse_n(const char *s, size_t len, char out[UUID_STR_LEN + 1]);
+/* 0 and a fresh random v4 uuid in out; -1 if the RNG failed. */
+int uuid_generate(char out[UUID_STR_LEN + 1]);
+
+#endif

@@ -1,0 +1,129 @@
+#!/usr/bin/env bash
+# deps.sh: install the Debian 12 packages the build, the local stack
+# (scripts/stack.sh) and the test suite (scripts/test.sh) need, and only
+# those missing.  Fast and offline when everything is already there (one
+# dpkg-query); otherwise one `apt-get update` and one `apt-get install`.
+#
+# What uses what:
+#   build         build-essential (assumed present), pkg-config, libfcgi-dev,
+#                 libcjson-dev, default-libmysqlclient-dev (mariadb_config),
+#                 libcurl4-openssl-dev, libssl-dev, libcmocka-dev
+#   stack.sh      mariadb-server (mariadbd, mariadb-install-db),
+#                 mariadb-client (mariadb, mariadb-admin), nginx-light (or
+#                 nginx), openssl (password), curl (readiness probes),
+#                 procps (pgrep), tzdata (mariadb-tzinfo-to-sql)
+#   amage-curl    openssl, curl
+#   test.sh       curl, procps, coreutils (timeout), everything above
+# Installing mariadb-server may try to start the system's own MariaDB (or be
+# refused by policy-rc.d): harmless, our stack runs its own under var/.
+set -euo pipefail
+
+# Each entry: one package, or alternatives "a|b" (any installed one will do;
+# the first with an install candidate is installed).
+PACKAGES=(
+	pkg-config
+	libfcgi-dev
+	libcjson-dev
+	default-libmysqlclient-dev
+	libcurl4-openssl-dev
+	libssl-dev
+	libcmocka-dev
+	mariadb-server
+	mariadb-client
+	"nginx-light|nginx"
+	openssl
+	curl
+	procps
+	tzdata
+)
+
+# Prints the packages (one a line) that dpkg knows as installed.
+installed_packages() {
+	local names=()
+	local entry
+	for entry in "${PACKAGES[@]}" libmariadb-dev; do
+		IFS='|' read -r -a alts <<<"$entry"
+		names+=("${alts[@]}")
+	done
+	dpkg-query -W -f='${db:Status-Abbrev} ${Package}\n' "${names[@]}" 2>/dev/null |
+		awk '$1 == "ii" { print $2 }' || true
+}
+
+has_candidate() {
+	apt-cache policy "$1" 2>/dev/null | grep -q 'Candidate: [^(]'
+}
+
+# Sets MISSING to the packages to install.
+find_missing() {
+	local have entry alt found
+	have=" $(installed_packages | tr '\n' ' ') "
+	MISSING=()
+	for entry in "${PACKAGES[@]}"; do
+		IFS='|' read -r -a alts <<<"$entry"
+		found=""
+		for alt in "${alts[@]}"; do
+			[[ "$have" == *" $alt "* ]] && found=$alt && break
+		done
+		[ -n "$found" ] || MISSING+=("$entry")
+	done
+	# mariadb_config normally comes with default-libmysqlclient-dev
+	# (through libmariadb-dev-compat -> libmariadb-dev).
+	if [[ "$have" == *" default-libmysqlclient-dev "* ]] &&
+	   [[ "$have" != *" libmariadb-dev "* ]] &&
+	   ! command -v mariadb_config >/dev/null 2>&1; then
+		MISSING+=(libmariadb-dev)
+	fi
+}
+
+# Resolves "a|b" to the first alternative apt can install.
+resolve() {
+	local entry=$1 alt
+	IFS='|' read -r -a alts <<<"$entry"
+	for alt in "${alts[@]}"; do
+		if has_candidate "$alt"; then echo "$alt"; return 0; fi
+	done
+	echo "${alts[0]}"
+}
+
+install_missing() {
+	local entry to_install=()
+	if [ "$(id -u)" -ne 0 ]; then
+		echo "deps: missing packages (${MISSING[*]}); run as root to install them" >&2
+		exit 1
+	fi
+	echo "deps: installing: ${MISSING[*]}"
+	apt-get update -qq </dev/null
+	for entry in "${MISSING[@]}"; do
+		to_install+=("$(resolve "$entry")")
+	done
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
+		-o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold \
+		"${to_install[@]}" </dev/null
+}
+
+check_tools() {
+	local tool bad=()
+	for tool in mariadb_config mariadbd mariadb mariadb-admin mariadb-install-db \
+	            nginx openssl curl pgrep pkg-config; do
+		command -v "$tool" >/dev/null 2>&1 || [ -x "/usr/sbin/$tool" ] || bad+=("$tool")
+	done
+	if [ ${#bad[@]} -gt 0 ]; then
+		echo "deps: still missing after install: ${bad[*]}" >&2
+		exit 1
+	fi
+}
+
+main() {
+	find_missing
+	[ ${#MISSING[@]} -eq 0 ] && return 0
+	install_missing
+	find_missing
+	if [ ${#MISSING[@]} -gt 0 ]; then
+		echo "deps: could not install: ${MISSING[*]}" >&2
+		exit 1
+	fi
+	check_tools
+	echo "deps: all packages installed"
+}
+
+main "$@"
