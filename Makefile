@@ -37,39 +37,46 @@ asan: $(ASAN_BINS)
 define variant_rules
 build/$(1)/lib/%.o: lib/%.c $(LIB_HDR)
 	@mkdir -p $$(@D)
-	$$(CC) $$(CFLAGS_$(1)) -c -o $$@ $$<
+	@echo "  CC [$(1)] $$<"
+	@$$(CC) $$(CFLAGS_$(1)) -c -o $$@ $$<
 build/$(1)/libpms.a: $(call lib_objs,$(1))
 	@mkdir -p $$(@D)
-	rm -f $$@ && ar rcs $$@ $$^
+	@rm -f $$@ && ar rcs $$@ $$^
 build/$(1)/cgi-bin/%.o: cgi-bin/%.c $(LIB_HDR) $$(wildcard cgi-bin/*/*.h)
 	@mkdir -p $$(@D)
-	$$(CC) $$(CFLAGS_$(1)) -c -o $$@ $$<
+	@echo "  CC [$(1)] $$<"
+	@$$(CC) $$(CFLAGS_$(1)) -c -o $$@ $$<
 endef
 $(eval $(call variant_rules,release))
 $(eval $(call variant_rules,asan))
 
 define family_rules
 cgi-bin/$(1).fcgi: $(call fam_objs,$(1),release) build/release/libpms.a
-	$$(CC) $$(CFLAGS_release) -o $$@ $$^ $$(LDLIBS)
+	@echo "  LD $$@"
+	@$$(CC) $$(CFLAGS_release) -o $$@ $$^ $$(LDLIBS)
 build/asan/cgi-bin/$(1).fcgi: $(call fam_objs,$(1),asan) build/asan/libpms.a
 	@mkdir -p $$(@D)
-	$$(CC) $$(CFLAGS_asan) -o $$@ $$^ $$(LDLIBS)
+	@echo "  LD $$@"
+	@$$(CC) $$(CFLAGS_asan) -o $$@ $$^ $$(LDLIBS)
 endef
 $(foreach f,$(FAMILIES),$(eval $(call family_rules,$(f))))
 
 bin/pms-admin: scripts/pms-admin.c build/release/libpms.a $(LIB_HDR)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_release) -o $@ scripts/pms-admin.c build/release/libpms.a $(LDLIBS)
+	@echo "  LD $@"
+	@$(CC) $(CFLAGS_release) -o $@ scripts/pms-admin.c build/release/libpms.a $(LDLIBS)
 
 unit-tests: $(UNIT_TESTS)
 build/asan/tests/unit/%: tests/unit/%.c build/asan/libpms.a $(LIB_HDR)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_asan) -o $@ $< build/asan/libpms.a -lcmocka $(LDLIBS)
+	@echo "  LD $@"
+	@$(CC) $(CFLAGS_asan) -o $@ $< build/asan/libpms.a -lcmocka $(LDLIBS)
 
 integration-tests: $(INTEG_TESTS)
 build/asan/tests/integration/%: tests/integration/%.c tests/integration/harness.c tests/integration/harness.h build/asan/libpms.a $(LIB_HDR)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_asan) -Itests/integration -o $@ $< tests/integration/harness.c build/asan/libpms.a -lcurl $(LDLIBS)
+	@echo "  LD $@"
+	@$(CC) $(CFLAGS_asan) -Itests/integration -o $@ $< tests/integration/harness.c build/asan/libpms.a -lcurl $(LDLIBS)
 
 deps:
 	@scripts/deps.sh

@@ -7,10 +7,9 @@
  * 1970-01-01 or seconds since 1970-01-01T00:00:00 in the proleptic
  * Gregorian calendar; conversions use Howard Hinnant's days_from_civil /
  * civil_from_days, so there is no struct tm, no time zone and no libc
- * locale anywhere on this path.
+ * locale anywhere on this path.  The formatters write digits themselves
+ * into the fixed-size outputs the header promises.
  */
-#include <inttypes.h>
-#include <stdio.h>
 #include <string.h>
 
 #include "datetime.h"
@@ -18,6 +17,9 @@
 #define DATETIME_YEAR_MIN 1000
 #define DATETIME_YEAR_MAX 9999
 #define DATETIME_SECS_PER_DAY 86400
+/* 0000-01-01 and 9999-12-31: the first and last days a 4-digit year writes */
+#define DATETIME_DAY_MIN (-719528)
+#define DATETIME_DAY_MAX 2932896
 
 /*
  * Hinnant's days_from_civil, in 64 bits so that no int input can overflow.
@@ -109,6 +111,39 @@ done:
 	return rc;
 }
 
+/* v (0 <= v < 10^width) as width zero-padded digits at out, no NUL. */
+static void
+datetime_put_digits(char *out, int64_t v, int width)
+{
+	while (width-- > 0) {
+		out[width] = (char)('0' + v % 10);
+		v /= 10;
+	}
+}
+
+/*
+ * days as YYYY-MM-DD at out (10 bytes, no NUL).  A day outside 0000-01-01
+ * .. 9999-12-31 (our parsers never produce one) is written as the nearest
+ * end of that range: a wrong date, but a well-formed one that fits out.
+ */
+static void
+datetime_put_date(char *out, int64_t days)
+{
+	int64_t y;
+	int m, d;
+
+	if (days < DATETIME_DAY_MIN)
+		days = DATETIME_DAY_MIN;
+	else if (days > DATETIME_DAY_MAX)
+		days = DATETIME_DAY_MAX;
+	datetime_civil_from_days(days, &y, &m, &d);
+	datetime_put_digits(out, y, 4);
+	out[4] = '-';
+	datetime_put_digits(out + 5, m, 2);
+	out[7] = '-';
+	datetime_put_digits(out + 8, d, 2);
+}
+
 int
 date_parse(const char *s, int32_t *days)
 {
@@ -141,19 +176,11 @@ date_to_ymd(int32_t days, int *y, int *m, int *d)
 	*y = (int)yy;
 }
 
-/*
- * Years outside 0..9999 do not fit the format; snprintf then truncates, so
- * the output is wrong but never overruns out.  Valid inputs never get there.
- */
 void
 date_format(int32_t days, char out[DATE_STR_LEN + 1])
 {
-	int64_t y;
-	int m, d, n;
-
-	datetime_civil_from_days(days, &y, &m, &d);
-	n = snprintf(out, DATE_STR_LEN + 1, "%04" PRId64 "-%02d-%02d", y, m, d);
-	(void)n;
+	datetime_put_date(out, days);
+	out[DATE_STR_LEN] = '\0';
 }
 
 int
@@ -184,8 +211,7 @@ done:
 void
 datetime_format(int64_t secs, char out[DATETIME_STR_LEN + 1])
 {
-	int64_t days, rem, y;
-	int m, d, n;
+	int64_t days, rem;
 
 	/* Floor division: -1 s is 1969-12-31T23:59:59, not 1970-01-01. */
 	days = secs / DATETIME_SECS_PER_DAY;
@@ -194,9 +220,17 @@ datetime_format(int64_t secs, char out[DATETIME_STR_LEN + 1])
 		rem += DATETIME_SECS_PER_DAY;
 		days--;
 	}
-	datetime_civil_from_days(days, &y, &m, &d);
-	n = snprintf(out, DATETIME_STR_LEN + 1,
-	    "%04" PRId64 "-%02d-%02dT%02d:%02d:%02d", y, m, d,
-	    (int)(rem / 3600), (int)(rem / 60 % 60), (int)(rem % 60));
-	(void)n;
+	/* Clamped like datetime_put_date, to the first or last second. */
+	if (days < DATETIME_DAY_MIN)
+		rem = 0;
+	else if (days > DATETIME_DAY_MAX)
+		rem = DATETIME_SECS_PER_DAY - 1;
+	datetime_put_date(out, days);
+	out[10] = 'T';
+	datetime_put_digits(out + 11, rem / 3600, 2);
+	out[13] = ':';
+	datetime_put_digits(out + 14, rem / 60 % 60, 2);
+	out[16] = ':';
+	datetime_put_digits(out + 17, rem % 60, 2);
+	out[DATETIME_STR_LEN] = '\0';
 }

@@ -35,6 +35,7 @@ struct db {
 	const struct config *cfg;
 	MYSQL *conn;			/* NULL when not connected */
 	int in_tx;
+	time_t last_connect_log;
 	unsigned last_errno;
 	char last_error[256];
 	int nstmts;
@@ -44,8 +45,10 @@ struct db {
 static const char db_session_sql[] =
     "SET time_zone = '+00:00', "
     "sql_mode = 'STRICT_ALL_TABLES,NO_ZERO_DATE,NO_ZERO_IN_DATE,"
-    "ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION', "
-    "SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED";
+    "ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION'";
+/* Locks taken by SELECT ... FOR UPDATE are what we rely on, not gap locks. */
+static const char db_isolation_sql[] =
+    "SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED";
 
 struct db *
 db_new(const struct config *cfg)
@@ -143,13 +146,24 @@ db_ensure(struct db *db)
 	    c->db_user, c->db_password, c->db_name,
 	    c->db_socket[0] ? 0 : c->db_port,
 	    c->db_socket[0] ? c->db_socket : NULL, 0) == NULL ||
-	    mysql_real_query(m, db_session_sql, sizeof(db_session_sql) - 1)) {
+	    mysql_real_query(m, db_session_sql, sizeof(db_session_sql) - 1) ||
+	    mysql_real_query(m, db_isolation_sql, sizeof(db_isolation_sql) - 1)) {
 		db->last_errno = mysql_errno(m);
 		snprintf(db->last_error, sizeof(db->last_error), "%s",
 		    mysql_error(m));
-		log_error("db: connect: %u %s", db->last_errno, db->last_error);
+		/* While the database is down every request fails here: log
+		   the first failure and then at most one every 10 s. */
+		if (time(NULL) - db->last_connect_log >= 10) {
+			log_error("db: connect: %u %s", db->last_errno,
+			    db->last_error);
+			db->last_connect_log = time(NULL);
+		}
 		mysql_close(m);
 		return DB_ERR_UNAVAILABLE;
+	}
+	if (db->last_connect_log != 0) {
+		log_info("db: connected again");
+		db->last_connect_log = 0;
 	}
 	db->conn = m;
 	return DB_OK;

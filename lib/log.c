@@ -40,15 +40,32 @@ log_request(const struct request *rq, double duration_ms)
 	    rq->who.authenticated ? (long long)rq->who.key_id : -1LL);
 }
 
+static void
+log_line(const char *level, const char *fmt, va_list ap)
+{
+	char stamp[48], msg[1024];
+
+	log_stamp(stamp, sizeof(stamp));
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	fprintf(stderr, "%s pid=%ld %s: %s\n", stamp, (long)getpid(), level, msg);
+}
+
 void
 log_error(const char *fmt, ...)
 {
-	char stamp[48], msg[1024];
 	va_list ap;
 
-	log_stamp(stamp, sizeof(stamp));
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	log_line("error", fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "%s pid=%ld error: %s\n", stamp, (long)getpid(), msg);
+}
+
+void
+log_info(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	log_line("info", fmt, ap);
+	va_end(ap);
 }

@@ -10,5 +10,7 @@ struct request;
 
 void log_request(const struct request *rq, double duration_ms);
 void log_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* A process event worth a line (start, stop, worker replaced). */
+void log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 #endif

@@ -296,7 +296,7 @@ server_master(const char *listen, int nworkers, mode_t mode,
 	server_set_handler(SIGINT, server_on_term);
 	for (i = 0; i < nworkers; i++)
 		pids[i] = server_fork_worker(fd, fam, cfg);
-	log_error("%s: master %ld listening on %s with %d workers", fam->name,
+	log_info("%s: master %ld listening on %s with %d workers", fam->name,
 	    (long)getpid(), listen, nworkers);
 	while (!server_stopping) {
 		pid = wait(&status);
@@ -310,7 +310,7 @@ server_master(const char *listen, int nworkers, mode_t mode,
 				break;
 		if (i == nworkers || server_stopping)
 			continue;
-		log_error("%s: worker %ld ended (%s %d), replacing it",
+		log_info("%s: worker %ld ended (%s %d), replacing it",
 		    fam->name, (long)pid, WIFSIGNALED(status) ? "signal" : "exit",
 		    WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
 		/* A worker that dies at once must not make us spin. */
@@ -339,7 +339,7 @@ server_master(const char *listen, int nworkers, mode_t mode,
 		;
 	if (listen[0] != ':')
 		unlink(listen);
-	log_error("%s: master %ld stopped", fam->name, (long)getpid());
+	log_info("%s: master %ld stopped", fam->name, (long)getpid());
 	return 0;
 }
 

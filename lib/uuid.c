@@ -57,7 +57,7 @@ uuid_parse_n(const char *s, size_t len, char out[UUID_STR_LEN + 1])
 		canon[i] = uuid_hexdigits[v];
 	}
 	canon[UUID_STR_LEN] = '\0';
-	/* out is written only on success, so a caller's buffer is never half a uuid. */
+	/* out is written only on success: never half a uuid in the caller. */
 	if (out != NULL)
 		memcpy(out, canon, sizeof(canon));
 	rc = 0;

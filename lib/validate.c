@@ -32,6 +32,9 @@
 #define VALIDATE_EMAIL_LOCAL_MAX 64
 #define VALIDATE_DNS_LABEL_MAX 63
 
+/* The table of an OBJECT declared without .items: every member is unknown. */
+static const struct field validate_no_fields[] = { { .name = NULL } };
+
 static int validate_members(const cJSON *obj, const struct field *fields,
     const char *prefix, struct validation *v);
 
@@ -215,7 +218,7 @@ validate_issue(struct validation *v, const char *path, enum reason r)
 	return 1;
 }
 
-/* A length or count against its bounds (0 = none on that side): 0 or a reason. */
+/* A length or count against its bounds (0 = none on that side). */
 static enum reason
 validate_count(int64_t n, int64_t min, int64_t max, enum reason short_r,
     enum reason long_r)
@@ -342,7 +345,6 @@ static int
 validate_array(const cJSON *item, const struct field *f, const char *path,
     struct validation *v)
 {
-	static const struct field no_fields[] = { { NULL } };
 	const cJSON *it;
 	char ipath[FIELD_PATH_MAX];
 	enum reason r;
@@ -362,8 +364,8 @@ validate_array(const cJSON *item, const struct field *f, const char *path,
 		    (long long)count);
 		validate_mark_cut(ipath, n);
 		if (f->items != NULL || f->item_kind == FIELD_OBJECT)
-			found += validate_members(it,
-			    f->items != NULL ? f->items : no_fields, ipath, v);
+			found += validate_members(it, f->items != NULL ?
+			    f->items : validate_no_fields, ipath, v);
 		else if (cJSON_IsNull(it))
 			found += validate_issue(v, ipath, REASON_WRONG_TYPE);
 		else if ((r = validate_scalar(it, f->item_kind, f)) != 0)
@@ -377,7 +379,6 @@ static int
 validate_field(const cJSON *obj, const struct field *f, const char *prefix,
     struct validation *v)
 {
-	static const struct field no_fields[] = { { NULL } };
 	const cJSON *item = json_get(obj, f->name);
 	char path[FIELD_PATH_MAX];
 	enum reason r;
@@ -400,7 +401,7 @@ validate_field(const cJSON *obj, const struct field *f, const char *prefix,
 		return validate_array(item, f, path, v);
 	if (f->kind == FIELD_OBJECT)
 		return validate_members(item, f->items != NULL ? f->items :
-		    no_fields, path, v);
+		    validate_no_fields, path, v);
 	if ((r = validate_scalar(item, f->kind, f)) != 0)
 		return validate_issue(v, path, r);
 	return 0;

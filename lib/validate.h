@@ -35,6 +35,14 @@ enum field_kind {
 #define F_SERVER_SET	0x04	/* set by the server: present (non-null) = error */
 #define F_FORBIDDEN	0x08	/* must not be sent at all, even null (AMAGE id on add) */
 
+/*
+ * Declare tables with designated initializers (positional ones trip
+ * -Wmissing-field-initializers) and end them with { .name = NULL }:
+ *   { .name = "kind", .kind = FIELD_ENUM, .flags = F_REQUIRED,
+ *     .one_of = "ooo oos" },
+ * A FIELD_ARRAY without .items takes .item_kind, which defaults to
+ * FIELD_UUID (0): always name it.
+ */
 struct field {
 	const char *name;
 	enum field_kind kind;

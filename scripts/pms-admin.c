@@ -117,6 +117,7 @@ struct command {
 struct admin {
 	const struct command *cmd;
 	struct args args;
+	struct config cfg;	/* borrowed by db for its reconnects */
 	struct db *db;
 };
 
@@ -356,6 +357,18 @@ args_spec_find(const struct arg_spec *specs, const char *name, size_t len)
 	return found;
 }
 
+/* At most 80 bytes of s for a message, control bytes shown as '?'. */
+static const char *
+admin_shown(const char *s, char *buf, size_t len)
+{
+	size_t i;
+
+	for (i = 0; s[i] != '\0' && i + 1 < len && i < 80; i++)
+		buf[i] = (unsigned char)s[i] < 0x20 || s[i] == 0x7f ? '?' : s[i];
+	buf[i] = '\0';
+	return buf;
+}
+
 /* Takes the option at argv[*i] ("--name value" or "--name=value"). */
 static int
 args_take(struct admin *ad, int argc, char **argv, int *i)
@@ -363,18 +376,20 @@ args_take(struct admin *ad, int argc, char **argv, int *i)
 	const char *word = argv[*i], *eq, *value = NULL;
 	const struct arg_spec *spec;
 	struct arg_value *v;
-	char why[ADMIN_WHY_MAX];
+	char why[ADMIN_WHY_MAX], shown[81];
 	size_t namelen;
 	int rc = -1;
 
 	if (strncmp(word, "--", 2) != 0 || word[2] == '\0') {
-		admin_warn(ad, "unexpected argument '%.80s'", word);
+		admin_warn(ad, "unexpected argument '%s'",
+		    admin_shown(word, shown, sizeof(shown)));
 		goto done;
 	}
 	eq = strchr(word, '=');
 	namelen = eq != NULL ? (size_t)(eq - word - 2) : strlen(word + 2);
 	if ((spec = args_spec_find(ad->cmd->specs, word + 2, namelen)) == NULL) {
-		admin_warn(ad, "unknown option '--%.*s'", (int)namelen, word + 2);
+		admin_warn(ad, "unknown option '%s'",
+		    admin_shown(word, shown, sizeof(shown)));
 		goto done;
 	}
 	if (spec->kind == ARG_FLAG && eq != NULL) {
@@ -405,7 +420,8 @@ args_take(struct admin *ad, int argc, char **argv, int *i)
 	v->spec = spec;
 	v->raw = value;
 	if (arg_check(v, why, sizeof(why)) != 0) {
-		admin_warn(ad, "--%s '%.80s': %s", spec->name, value, why);
+		admin_warn(ad, "--%s '%s': %s", spec->name,
+		    admin_shown(value, shown, sizeof(shown)), why);
 		goto done;
 	}
 	ad->args.count++;
@@ -1004,27 +1020,37 @@ done:
 	return rc;
 }
 
+/* Either --all or some --establishment, never both, never neither. */
+static int
+api_key_add_check(struct admin *ad)
+{
+	int rc = 0;
+
+	if ((args_count(&ad->args, "all") > 0) ==
+	    (args_count(&ad->args, "establishment") > 0)) {
+		admin_warn(ad, "give either --all or at least one --establishment");
+		rc = -1;
+	}
+	return rc;
+}
+
 static int
 api_key_add(struct admin *ad)
 {
 	struct api_key_add k = { .why = "" };
 	char key[4 + 2 * ADMIN_PMS_KEY_BYTES + 1];
-	int n = 0, rc = ADMIN_EXIT_USAGE;
+	int n = 0, rc = ADMIN_EXIT_FAIL;
 
 	k.args = &ad->args;
 	k.label = args_str(&ad->args, "label");
 	k.role = args_str(&ad->args, "role");
 	k.all = args_count(&ad->args, "all") > 0;
-	if (k.all == (args_count(&ad->args, "establishment") > 0)) {
-		admin_warn(ad, "give either --all or at least one --establishment");
-		goto done;
-	}
-	rc = ADMIN_EXIT_FAIL;
 	if (admin_random_token("pms_", ADMIN_PMS_KEY_BYTES, key,
 	    sizeof(key)) != 0) {
 		admin_warn(ad, "the random generator failed");
 		goto done;
 	}
+	/* The whole key, prefix included, is what X-API-Key carries. */
 	sign_sha256_hex(key, strlen(key), k.sha256);
 	rc = admin_exit(ad, db_transaction(ad->db, api_key_add_tx, &k), k.why);
 	if (rc == ADMIN_EXIT_OK) {
@@ -1126,10 +1152,6 @@ api_key_revoke(struct admin *ad)
 	return admin_revoke(ad, &r);
 }
 
-struct api_key_list {
-	struct db_rows *keys, *scopes;	/* out, owned */
-};
-
 static const char api_key_list_sql[] =
     "SELECT id, label, role, all_establishments, "
     "DATE_FORMAT(created_at, '%Y-%m-%dT%H:%i:%s'), "
@@ -1138,66 +1160,50 @@ static const char api_key_scopes_sql[] =
     "SELECT api_key_id, establishment_id FROM api_key_scopes "
     "ORDER BY api_key_id, establishment_id";
 
-/* Both reads in one transaction: one snapshot, keys and scopes agree. */
-static int
-api_key_list_tx(struct db *db, void *ctx)
-{
-	struct api_key_list *l = ctx;
-	int rc;
-
-	admin_rows_free(l->keys);
-	admin_rows_free(l->scopes);
-	l->keys = l->scopes = NULL;
-	if ((rc = db_query(db, api_key_list_sql, NULL, 0, &l->keys)) == DB_OK)
-		rc = db_query(db, api_key_scopes_sql, NULL, 0, &l->scopes);
-	return rc;
-}
-
-/* scope=all, scope=<id>,<id>..., or scope=- for none. */
+/* scope=all, scope=<id>,<id>... (uuids need no quoting), or scope=- for none. */
 static void
 api_key_put_scope(int *n, const struct db_rows *scopes, const char *key_id,
     int all)
 {
-	size_t len = 0, cap = 1;
-	char *list = NULL;
-	int r;
+	int r, m = 0;
 
-	for (r = 0; r < scopes->nrows; r++)
-		if (strcmp(db_cell(scopes, r, 0), key_id) == 0)
-			cap += UUID_STR_LEN + 1;
-	if (!all && cap > 1 && (list = malloc(cap)) != NULL) {
-		for (r = 0; r < scopes->nrows; r++)
-			if (strcmp(db_cell(scopes, r, 0), key_id) == 0)
-				len += (size_t)snprintf(list + len, cap - len,
-				    "%s%s", len > 0 ? "," : "",
-				    db_cell(scopes, r, 1));
+	for (r = 0; r < scopes->nrows && !all; r++) {
+		if (strcmp(db_cell(scopes, r, 0), key_id) != 0)
+			continue;
+		if (m++ == 0)
+			kv_put(n, "scope", db_cell(scopes, r, 1));
+		else
+			printf(",%s", db_cell(scopes, r, 1));
 	}
-	kv_put(n, "scope", all ? "all" : list != NULL ? list :
-	    cap > 1 ? "(out of memory)" : NULL);
-	free(list);
+	if (all || m == 0)
+		kv_put(n, "scope", all ? "all" : NULL);
 }
 
+/*
+ * Keys first, scopes second: a key and its scopes are committed together
+ * and scopes are never removed, so every key read has all its scopes.
+ */
 static int
 api_key_list(struct admin *ad)
 {
-	struct api_key_list l = { NULL, NULL };
-	const struct db_rows *k;
+	struct db_rows *keys = NULL, *scopes = NULL;
 	int r, n, rc;
 
-	rc = db_transaction(ad->db, api_key_list_tx, &l);
-	for (r = 0, k = l.keys; rc == DB_OK && r < k->nrows; r++) {
+	if ((rc = db_query(ad->db, api_key_list_sql, NULL, 0, &keys)) == DB_OK)
+		rc = db_query(ad->db, api_key_scopes_sql, NULL, 0, &scopes);
+	for (r = 0; rc == DB_OK && r < keys->nrows; r++) {
 		n = 0;
-		kv_put(&n, "id", db_cell(k, r, 0));
-		kv_put(&n, "label", db_cell(k, r, 1));
-		kv_put(&n, "role", db_cell(k, r, 2));
-		api_key_put_scope(&n, l.scopes, db_cell(k, r, 0),
-		    strcmp(db_cell(k, r, 3), "0") != 0);
-		kv_put(&n, "created", db_cell(k, r, 4));
-		kv_put(&n, "revoked", db_cell(k, r, 5));
+		kv_put(&n, "id", db_cell(keys, r, 0));
+		kv_put(&n, "label", db_cell(keys, r, 1));
+		kv_put(&n, "role", db_cell(keys, r, 2));
+		api_key_put_scope(&n, scopes, db_cell(keys, r, 0),
+		    strcmp(db_cell(keys, r, 3), "0") != 0);
+		kv_put(&n, "created", db_cell(keys, r, 4));
+		kv_put(&n, "revoked", db_cell(keys, r, 5));
 		putchar('\n');
 	}
-	admin_rows_free(l.keys);
-	admin_rows_free(l.scopes);
+	admin_rows_free(keys);
+	admin_rows_free(scopes);
 	return admin_exit(ad, rc, "");
 }
 
@@ -1474,14 +1480,14 @@ admin_group_known(const char *word)
 	return known;
 }
 
-/* 1 when --help or -h is among the command's words. */
+/* 1 when --help is among the command's words. */
 static int
 admin_wants_help(int argc, char **argv)
 {
 	int i, wants = 0;
 
 	for (i = 0; i < argc && !wants; i++)
-		wants = strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0;
+		wants = strcmp(argv[i], "--help") == 0;
 	return wants;
 }
 
@@ -1489,15 +1495,14 @@ admin_wants_help(int argc, char **argv)
 static int
 admin_connect(struct admin *ad)
 {
-	struct config cfg;
 	int rc = -1;
 
-	if (config_load(&cfg) != 0) {
+	if (config_load(&ad->cfg) != 0) {
 		admin_warn(ad, "cannot read the configuration (PMS_* environment "
 		    "or the file named by PMS_CONFIG)");
 		goto done;
 	}
-	if ((ad->db = db_new(&cfg)) == NULL) {
+	if ((ad->db = db_new(&ad->cfg)) == NULL) {
 		admin_warn(ad, "out of memory");
 		goto done;
 	}
@@ -1507,7 +1512,6 @@ admin_connect(struct admin *ad)
 	}
 	rc = 0;
 done:
-	OPENSSL_cleanse(&cfg, sizeof(cfg));
 	return rc;
 }
 
@@ -1515,6 +1519,7 @@ int
 main(int argc, char **argv)
 {
 	static struct admin ad;
+	char shown[81];
 	int used, rc = ADMIN_EXIT_USAGE;
 
 	if (argc == 2 && (strcmp(argv[1], "--help") == 0 ||
@@ -1530,7 +1535,8 @@ main(int argc, char **argv)
 		} else {
 			if (argc >= 2)
 				fprintf(stderr, "pms-admin: unknown command "
-				    "'%.80s'\n", argv[1]);
+				    "'%s'\n", admin_shown(argv[1], shown,
+				    sizeof(shown)));
 			admin_usage(NULL);
 		}
 		goto done;
@@ -1540,7 +1546,8 @@ main(int argc, char **argv)
 		rc = ADMIN_EXIT_OK;
 		goto done;
 	}
-	if (args_parse(&ad, argc - used, argv + used) != 0) {
+	if (args_parse(&ad, argc - used, argv + used) != 0 ||
+	    (ad.cmd->check != NULL && ad.cmd->check(&ad) != 0)) {
 		fprintf(stderr, "usage: pms-admin %s\n", ad.cmd->usage);
 		goto done;
 	}
@@ -1556,5 +1563,6 @@ main(int argc, char **argv)
 done:
 	if (ad.db != NULL)
 		db_free(ad.db);
+	OPENSSL_cleanse(&ad.cfg, sizeof(ad.cfg));	/* the DB password */
 	return rc;
 }

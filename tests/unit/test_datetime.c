@@ -170,18 +170,21 @@ date_format_writes_zero_padded_iso_date(void **state)
 }
 
 static void
-date_format_of_extreme_day_counts_stays_in_bounds(void **state)
+date_format_of_out_of_range_days_is_clamped_and_bounded(void **state)
 {
 	char buf[DATE_STR_LEN + 1 + 8];
 
 	(void)state;
-	/* Garbage in, but never a write past the 11 bytes the header promises. */
+	/* Out of the 4-digit range: clamped, and never past the 11 bytes. */
 	memset(buf, 'Z', sizeof(buf));
 	date_format(INT32_MAX, buf);
-	assert_int_equal(buf[DATE_STR_LEN], '\0');
+	assert_string_equal(buf, "9999-12-31");
 	assert_int_equal(buf[DATE_STR_LEN + 1], 'Z');
 	date_format(INT32_MIN, buf);
+	assert_string_equal(buf, "0000-01-01");
 	assert_int_equal(buf[DATE_STR_LEN + 1], 'Z');
+	date_format(date_from_ymd(10000, 1, 1), buf);
+	assert_string_equal(buf, "9999-12-31");
 }
 
 static void
@@ -273,17 +276,20 @@ datetime_format_of_negative_seconds_floors_to_previous_day(void **state)
 }
 
 static void
-datetime_format_of_extreme_seconds_stays_in_bounds(void **state)
+datetime_format_of_out_of_range_seconds_is_clamped_and_bounded(void **state)
 {
 	char buf[DATETIME_STR_LEN + 1 + 8];
 
 	(void)state;
 	memset(buf, 'Z', sizeof(buf));
 	datetime_format(INT64_MAX, buf);
-	assert_int_equal(buf[DATETIME_STR_LEN], '\0');
+	assert_string_equal(buf, "9999-12-31T23:59:59");
 	assert_int_equal(buf[DATETIME_STR_LEN + 1], 'Z');
 	datetime_format(INT64_MIN, buf);
+	assert_string_equal(buf, "0000-01-01T00:00:00");
 	assert_int_equal(buf[DATETIME_STR_LEN + 1], 'Z');
+	datetime_format(253402300800LL, buf);	/* 10000-01-01T00:00:00 */
+	assert_string_equal(buf, "9999-12-31T23:59:59");
 }
 
 int
@@ -301,14 +307,14 @@ main(void)
 		cmocka_unit_test(date_format_round_trips_every_day_of_the_range),
 		cmocka_unit_test(date_to_ymd_inverts_date_from_ymd),
 		cmocka_unit_test(date_format_writes_zero_padded_iso_date),
-		cmocka_unit_test(date_format_of_extreme_day_counts_stays_in_bounds),
+		cmocka_unit_test(date_format_of_out_of_range_days_is_clamped_and_bounded),
 		cmocka_unit_test(datetime_epoch_is_second_zero),
 		cmocka_unit_test(datetime_known_values_convert),
 		cmocka_unit_test(datetime_fields_out_of_range_are_rejected),
 		cmocka_unit_test(datetime_shape_must_be_exact),
 		cmocka_unit_test(datetime_format_round_trips),
 		cmocka_unit_test(datetime_format_of_negative_seconds_floors_to_previous_day),
-		cmocka_unit_test(datetime_format_of_extreme_seconds_stays_in_bounds),
+		cmocka_unit_test(datetime_format_of_out_of_range_seconds_is_clamped_and_bounded),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
