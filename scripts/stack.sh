@@ -105,6 +105,7 @@ prepare_dirs() {
 	if [ "$SOCK_DIR" != "$RUN_DIR" ]; then
 		mkdir -p -m 0700 "$SOCK_DIR"
 		echo "$SOCK_DIR" >"$RUN_DIR/socket-dir"
+		say "sockets in $SOCK_DIR: $ROOT is too deep for unix socket paths"
 	fi
 }
 
@@ -531,6 +532,10 @@ cmd_stop() {
 	nginx_stop
 	pools_stop
 	db_stop
+	if [ "$SOCK_DIR" != "$RUN_DIR" ]; then
+		rmdir "$SOCK_DIR" 2>/dev/null || true
+		rm -f "$RUN_DIR/socket-dir"
+	fi
 	leftovers
 }
 

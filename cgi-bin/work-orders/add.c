@@ -5,14 +5,11 @@
  * (else HTTP 400, errorCode 404, naming it).  Checks and insert are one
  * transaction.
  */
-#include <stdio.h>
 #include <string.h>
 
 #include "body.h"
-#include "envelope.h"
 #include "json.h"
 #include "request.h"
-#include "uuid.h"
 #include "work_order.h"
 
 static const char work_order_insert_sql[] =
@@ -28,53 +25,25 @@ static const char work_order_insert_sql[] =
     "UTC_TIMESTAMP(), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
     "?, ?, ?)";
 
-/* Body members bound after uuid, in the insert's order (created excepted). */
-static const char *const work_order_insert_fields[] = {
-	"name", "description", "typeUuid", "stateName", "priorityName",
-	"archived", "contractUuid", "contractScopeUuid", "accountUuid",
-	"beginDate", "deadlineDate", "notes", "startDate", "finishDate",
-	"assignedDepartmentUuid", "assignedUserUuid", "assignedContractorUuid",
-	"verifyUserUuid", "protocolNumber", "parentUuid", "customerUuid",
-	"locationUuid", "placeOfWorkUuid", "budget", "hoursEstimated",
-	"workAmount", "workAmountUnit", "workUnitMinutesTotal",
-	"workUnitMinutes", "workUnitPrice",
-};
-#define ADD_NFIELDS \
-	(sizeof(work_order_insert_fields) / sizeof(work_order_insert_fields[0]))
-
 struct work_order_add_ctx {
 	const cJSON *body;
-	char uuid[UUID_STR_LEN + 1];
-	uint64_t id;
-	char missing[160];	/* set when a reference does not exist */
+	struct work_order_result res;
 };
 
 static int
 work_order_add_tx(struct db *db, void *arg)
 {
 	struct work_order_add_ctx *ctx = arg;
-	struct db_param p[1 + ADD_NFIELDS];
-	char bufs[ADD_NFIELDS][40];
-	size_t i;
+	struct db_param p[1 + WORK_ORDER_NWRITABLE];
+	struct work_order_params wp;
 	int rc;
 
-	ctx->missing[0] = '\0';
-	rc = work_order_check_refs(db, ctx->body, ctx->missing,
-	    sizeof(ctx->missing));
-	if (rc != 0)
+	if ((rc = work_order_check_refs(db, ctx->body, &ctx->res)) != WO_OK)
 		return rc;
-	p[0] = DB_STR(ctx->uuid);
-	for (i = 0; i < ADD_NFIELDS; i++)
-		p[1 + i] = work_order_param(ctx->body,
-		    work_order_insert_fields[i], bufs[i], sizeof(bufs[i]));
-	/* Long texts are bound from the body itself, not the short buffers. */
-	for (i = 0; i < ADD_NFIELDS; i++)
-		if (p[1 + i].type == DBP_STR &&
-		    strlen(p[1 + i].s) >= sizeof(bufs[i]) - 1)
-			p[1 + i] = work_order_param(ctx->body,
-			    work_order_insert_fields[i], NULL, 0);
-	return db_exec(db, work_order_insert_sql, p, 1 + (int)ADD_NFIELDS,
-	    NULL, &ctx->id);
+	p[0] = DB_STR(ctx->res.uuid);
+	work_order_params(ctx->body, &wp, p + 1);
+	return db_exec(db, work_order_insert_sql, p, 1 + WORK_ORDER_NWRITABLE,
+	    NULL, &ctx->res.id);
 }
 
 int
@@ -90,19 +59,13 @@ work_order_add(struct request *rq)
 		return 0;
 	ctx.body = body;
 	if ((u = json_get_string(body, "uuid")) != NULL)
-		uuid_parse(u, ctx.uuid);	/* format checked by the table */
-	else if (uuid_generate(ctx.uuid) != 0) {
-		rc = respond_error(rq, "INTERNAL_ERROR");
+		uuid_parse(u, ctx.res.uuid);	/* format checked by the table */
+	else if (uuid_generate(ctx.res.uuid) != 0) {
+		rc = work_order_answer(rq, DB_ERR_FAILED, &ctx.res);
 		goto done;
 	}
 	rc = db_transaction(rq->db, work_order_add_tx, &ctx);
-	if (rc == 1)
-		rc = respond_amage_result(rq, 400, -1, NULL, 0, 404, ctx.missing);
-	else if (rc != DB_OK)
-		rc = respond_db_failure(rq, rc);
-	else
-		rc = respond_amage_result(rq, 200, (int64_t)ctx.id, ctx.uuid, 1,
-		    0, "");
+	rc = work_order_answer(rq, rc, &ctx.res);
 done:
 	cJSON_Delete(body);
 	return rc;

@@ -1,4 +1,8 @@
-/* GET /count: the number of work orders, as a bare JSON number (seed). */
+/*
+ * GET /count: the number of work orders, as a bare JSON number (seed),
+ * summed from the per-1000-ids counts the insert trigger keeps, so it
+ * costs a thousandth of a row scan.
+ */
 #include <stdio.h>
 #include <string.h>
 
@@ -6,7 +10,8 @@
 #include "request.h"
 #include "work_order.h"
 
-static const char work_order_count_sql[] = "SELECT COUNT(*) FROM work_orders";
+static const char work_order_count_sql[] =
+    "SELECT COALESCE(SUM(n), 0) FROM work_order_id_blocks";
 
 int
 work_order_count(struct request *rq)

@@ -45,6 +45,7 @@ static int cur_failures;
 /* What the last request was, for failure messages. */
 static struct {
 	int valid;
+	unsigned seq, shown;		/* request number, last one shown */
 	char method[16];
 	char path[256];
 	long status;
@@ -124,8 +125,10 @@ record_failure(const char *file, int line, const char *msg)
 {
 	cur_failures++;
 	diag_add("#   %s, at %s:%d\n", msg, file, line);
-	if (!last.valid)
+	/* The response once, under the first failure that it explains. */
+	if (!last.valid || last.shown == last.seq)
 		return;
+	last.shown = last.seq;
 	if (last.error[0] != '\0')
 		diag_add("#     last request: %s %s -> %ld (%s)\n", last.method,
 		    last.path, last.status, last.error);
@@ -445,6 +448,7 @@ remember(const struct http_response *r)
 	size_t i, o = 0, n = r->body_len;
 
 	last.valid = 1;
+	last.seq++;
 	snprintf(last.method, sizeof(last.method), "%s", r->method);
 	snprintf(last.path, sizeof(last.path), "%s", r->path);
 	last.status = r->status;
@@ -546,7 +550,14 @@ http_request(const char *method, const char *path, const char *const *headers,
 		oom();
 	r->body = b.p;
 	r->body_len = b.len;
-	r->json = cJSON_ParseWithLengthOpts(r->body, r->body_len, NULL, 1);
+	/*
+	 * Strict: the whole body is one JSON value.  cJSON wants the length
+	 * to include the NUL it must find at the end; an embedded NUL is
+	 * not JSON.
+	 */
+	if (strlen(r->body) == r->body_len)
+		r->json = cJSON_ParseWithLengthOpts(r->body, r->body_len + 1,
+		    NULL, 1);
 	remember(r);
 	return r;
 }
@@ -575,6 +586,40 @@ pms_get(const char *path, const char *api_key)
 
 /* ---- AMAGE ---------------------------------------------------------------- */
 
+/*
+ * Signatures this process sent on POST and DELETE.  The server refuses a
+ * second use of one (SPEC 3.1), and two identical requests in the same
+ * second sign the same, so a repeat moves t one second on instead.
+ */
+static char (*sent_signs)[SIGN_HEX_LEN + 1];
+static size_t sent_n, sent_cap;
+
+static int
+sign_was_sent(const char *hex)
+{
+	size_t i;
+
+	for (i = 0; i < sent_n; i++)
+		if (strcmp(sent_signs[i], hex) == 0)
+			return 1;
+	return 0;
+}
+
+static void
+sign_remember(const char *hex)
+{
+	if (sent_n == sent_cap) {
+		size_t cap = sent_cap ? sent_cap * 2 : 256;
+		void *p = realloc(sent_signs, cap * sizeof(*sent_signs));
+
+		if (p == NULL)
+			oom();
+		sent_signs = p;
+		sent_cap = cap;
+	}
+	snprintf(sent_signs[sent_n++], SIGN_HEX_LEN + 1, "%s", hex);
+}
+
 struct http_response *
 amage_request(const char *method, const char *path, const void *body,
     size_t body_len, struct amage_opts *o)
@@ -586,7 +631,7 @@ amage_request(const char *method, const char *path, const void *body,
 	char hex[SIGN_HEX_LEN + 1];
 	size_t sbody_len;
 	long long t;
-	int n = 0;
+	int n = 0, unique;
 
 	if (o == NULL) {
 		memset(&def, 0, sizeof(def));
@@ -600,17 +645,30 @@ amage_request(const char *method, const char *path, const void *body,
 		snprintf(o->used_sign, sizeof(o->used_sign), "%s",
 		    o->sign_header);
 	} else {
+		unique = !o->has_t && o->signature == NULL &&
+		    (strcmp(method, "POST") == 0 ||
+		    strcmp(method, "DELETE") == 0);
 		t = o->has_t ? o->t : (long long)time(NULL) + o->time_offset;
 		sbody = o->has_sign_body ? o->sign_body : body;
 		sbody_len = o->has_sign_body ? o->sign_body_len : body_len;
-		if (sign_compute(secret, (int64_t)t,
-		    o->sign_method ? o->sign_method : method,
-		    o->sign_uri ? o->sign_uri : path,
-		    o->sign_device ? o->sign_device : device,
-		    sbody ? sbody : "", sbody ? sbody_len : 0, hex) != 0) {
-			FAIL("sign_compute failed for %s %s", method, path);
-			hex[0] = '\0';
+		for (;;) {
+			if (sign_compute(secret, (int64_t)t,
+			    o->sign_method ? o->sign_method : method,
+			    o->sign_uri ? o->sign_uri : path,
+			    o->sign_device ? o->sign_device : device,
+			    sbody ? sbody : "", sbody ? sbody_len : 0,
+			    hex) != 0) {
+				FAIL("sign_compute failed for %s %s", method,
+				    path);
+				hex[0] = '\0';
+				break;
+			}
+			if (!unique || !sign_was_sent(hex))
+				break;
+			t++;
 		}
+		if (unique && hex[0] != '\0')
+			sign_remember(hex);
 		snprintf(o->used_sign, sizeof(o->used_sign), "t=%lld,v1=%s", t,
 		    o->signature ? o->signature : hex);
 	}
@@ -1216,6 +1274,7 @@ harness_main(int argc, char **argv, const char *file,
 	printf("# %s: %d passed, %d failed\n", base_name(file), passed, failed);
 	free(diag);
 	free(pool);
+	free(sent_signs);
 	curl_easy_cleanup(curl);
 	curl_global_cleanup();
 	return failed ? 1 : 0;

@@ -46,7 +46,7 @@ pool_master(const char *family)
 static int
 children_of(pid_t ppid, pid_t *out, int max)
 {
-	char path[64], buf[1024], state;
+	char path[300], buf[1024], state;
 	struct dirent *de;
 	long pp;
 	DIR *d;
@@ -142,6 +142,7 @@ TEST(database_outage_gives_503_in_both_envelopes_and_recovers_within_10s)
 	static const char add_body[] = "{\"name\":\"itest after outage\"}";
 	struct http_response *pms, *amage, *add;
 	int stop_rc, start_rc, both_ok = 0, i;
+	long pms_status, amage_status;
 	char *out = NULL;
 	double t0, deadline;
 
@@ -174,18 +175,19 @@ TEST(database_outage_gives_503_in_both_envelopes_and_recovers_within_10s)
 	    out ? out : "");
 
 	deadline = now_seconds() + 10.0;
-	while (!both_ok && now_seconds() <= deadline) {
+	do {
 		pms = pms_get(UNIT_PATH, KEY_PARIS_MANAGER);
 		amage = amage_get(COUNT_PATH);
-		both_ok = pms->status == 200 && amage->status == 200;
-		if (!both_ok) {
-			http_response_free(pms);
-			http_response_free(amage);
+		pms_status = pms->status;
+		amage_status = amage->status;
+		http_response_free(pms);
+		http_response_free(amage);
+		both_ok = pms_status == 200 && amage_status == 200;
+		if (!both_ok)
 			sleep_ms(200);
-		}
-	}
+	} while (!both_ok && now_seconds() <= deadline);
 	REQUIRE(CHECKF(both_ok, "10 s after db-start the PMS answers %ld and "
-	    "AMAGE /count %ld", pms->status, amage->status));
+	    "AMAGE /count %ld", pms_status, amage_status));
 
 	/* Every worker of both pools must have reopened its connection. */
 	for (i = 0; i < 10; i++) {

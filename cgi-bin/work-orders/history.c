@@ -1,0 +1,315 @@
+/*
+ * Work-order history (seed "Historia zlecenia pracy"):
+ *   POST   /add-history/{workOrderUuid}
+ *   POST   /edit-history/{historyUuid}    partial; given lists replace
+ *   DELETE /delete-history/{historyUuid}
+ * An entry carries participants (users) and expenditures (element types
+ * used).  Every change recomputes the work order's state, start/finish
+ * dates, progress and plan counts in the same transaction.
+ */
+#include <string.h>
+
+#include "body.h"
+#include "json.h"
+#include "request.h"
+#include "work_order.h"
+
+#define NUM(n) { .name = n, .kind = FIELD_NUMBER, .flags = F_NULLABLE, \
+	.dmin = 0, .dmax = 1e15 }
+
+static const struct field participant_fields[] = {
+	{ .name = "uuid", .kind = FIELD_UUID, .flags = F_REQUIRED },
+	{ .name = NULL }
+};
+
+static const struct field expenditure_fields[] = {
+	{ .name = "uuid", .kind = FIELD_UUID, .flags = F_NULLABLE },
+	{ .name = "tstamp", .kind = FIELD_DATETIME, .flags = F_NULLABLE },
+	{ .name = "elementTypeUuid", .kind = FIELD_UUID, .flags = F_REQUIRED },
+	NUM("itemCount"),
+	{ .name = "message", .kind = FIELD_STRING, .flags = F_NULLABLE,
+	  .max = 65535 },
+	{ .name = NULL }
+};
+
+/* uuid is kept on add and ignored on edit (an entry keeps its identity). */
+static const struct field history_fields[] = {
+	{ .name = "id", .kind = FIELD_INT, .flags = F_FORBIDDEN },
+	{ .name = "uuid", .kind = FIELD_UUID, .flags = F_NULLABLE },
+	{ .name = "workOrderUuid", .kind = FIELD_UUID, .flags = F_NULLABLE },
+	{ .name = "reportedOn", .kind = FIELD_DATETIME, .flags = F_NULLABLE },
+	{ .name = "reportedByUuid", .kind = FIELD_UUID, .flags = F_NULLABLE },
+	{ .name = "tstamp", .kind = FIELD_DATETIME, .flags = F_NULLABLE },
+	{ .name = "stateName", .kind = FIELD_ENUM, .flags = F_NULLABLE,
+	  .one_of = "NEW SCHEDULED IN_PROGRESS ON_HOLD FINISHED VOID" },
+	{ .name = "message", .kind = FIELD_STRING, .flags = F_NULLABLE,
+	  .max = 65535 },
+	NUM("hoursReported"),
+	NUM("workAmountReported"),
+	{ .name = "participantCount", .kind = FIELD_INT, .flags = F_NULLABLE,
+	  .min = 0, .max = 1000000 },
+	{ .name = "valid", .kind = FIELD_BOOL, .flags = F_NULLABLE },
+	{ .name = "participants", .kind = FIELD_ARRAY, .flags = F_NULLABLE,
+	  .max = 1000, .items = participant_fields },
+	{ .name = "workOrderExpenditures", .kind = FIELD_ARRAY,
+	  .flags = F_NULLABLE, .max = 1000, .items = expenditure_fields },
+	{ .name = NULL }
+};
+
+/* The scalar fields, in the order of the insert and update below. */
+static const char *const history_columns[] = {
+	"reportedOn", "reportedByUuid", "tstamp", "stateName", "message",
+	"hoursReported", "workAmountReported", "participantCount", "valid",
+};
+#define HISTORY_NCOLS (sizeof(history_columns) / sizeof(history_columns[0]))
+
+static const char history_insert_sql[] =
+    "INSERT INTO work_order_history (uuid, work_order_id, reported_on, "
+    "reported_by_uuid, tstamp, state_name, message, hours_reported, "
+    "work_amount_reported, participant_count, valid, created) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, COALESCE(?, 1), UTC_TIMESTAMP())";
+
+static const char history_update_sql[] =
+    "UPDATE work_order_history SET reported_on = COALESCE(?, reported_on), "
+    "reported_by_uuid = COALESCE(?, reported_by_uuid), "
+    "tstamp = COALESCE(?, tstamp), state_name = COALESCE(?, state_name), "
+    "message = COALESCE(?, message), "
+    "hours_reported = COALESCE(?, hours_reported), "
+    "work_amount_reported = COALESCE(?, work_amount_reported), "
+    "participant_count = COALESCE(?, participant_count), "
+    "valid = COALESCE(?, valid) WHERE id = ?";
+
+static const char history_find_sql[] =
+    "SELECT h.id, h.work_order_id, w.uuid FROM work_order_history h "
+    "JOIN work_orders w ON w.id = h.work_order_id WHERE h.uuid = ? LIMIT 2";
+static const char history_relock_sql[] =
+    "SELECT id FROM work_order_history WHERE id = ? FOR UPDATE";
+static const char history_delete_sql[] =
+    "DELETE FROM work_order_history WHERE id = ?";
+
+static const char participants_clear_sql[] =
+    "DELETE FROM work_order_history_participants WHERE history_id = ?";
+static const char participant_insert_sql[] =
+    "INSERT INTO work_order_history_participants (history_id, user_uuid) "
+    "VALUES (?, ?)";
+static const char expenditures_clear_sql[] =
+    "DELETE FROM work_order_expenditures WHERE history_id = ?";
+static const char expenditure_insert_sql[] =
+    "INSERT INTO work_order_expenditures (uuid, history_id, work_order_id, "
+    "tstamp, element_type_uuid, item_count, message) "
+    "VALUES (?, ?, ?, ?, ?, COALESCE(?, 0), ?)";
+
+struct history_ctx {
+	const cJSON *body;
+	char path_uuid[UUID_STR_LEN + 1];
+	struct work_order_result res;
+};
+
+/* Every user and element type the entry names must exist. */
+static int
+history_check_refs(struct db *db, const cJSON *body,
+    struct work_order_result *res)
+{
+	const cJSON *item;
+	int rc;
+
+	if ((rc = work_order_ref_check(db, "user", "User",
+	    json_get_string(body, "reportedByUuid"), res)) != WO_OK)
+		return rc;
+	cJSON_ArrayForEach(item, json_get(body, "participants"))
+		if ((rc = work_order_ref_check(db, "user", "Participant",
+		    json_get_string(item, "uuid"), res)) != WO_OK)
+			return rc;
+	cJSON_ArrayForEach(item, json_get(body, "workOrderExpenditures"))
+		if ((rc = work_order_ref_check(db, "element_type",
+		    "Element type", json_get_string(item, "elementTypeUuid"),
+		    res)) != WO_OK)
+			return rc;
+	return WO_OK;
+}
+
+/* Replaces (or, for a new entry, writes) the lists the body gives. */
+static int
+history_write_lists(struct db *db, const cJSON *body, uint64_t hid,
+    uint64_t wo_id, int replace)
+{
+	const cJSON *list, *item;
+	char u[UUID_STR_LEN + 1], et[UUID_STR_LEN + 1], ts[40];
+	struct db_param p[7];
+	int rc;
+
+	if ((list = json_get(body, "participants")) != NULL &&
+	    !cJSON_IsNull(list)) {
+		if (replace && (rc = db_exec(db, participants_clear_sql,
+		    (struct db_param[]){ DB_I64((int64_t)hid) }, 1, NULL,
+		    NULL)) != DB_OK)
+			return rc;
+		cJSON_ArrayForEach(item, list) {
+			uuid_parse(json_get_string(item, "uuid"), u);
+			if ((rc = db_exec(db, participant_insert_sql,
+			    (struct db_param[]){ DB_I64((int64_t)hid), DB_STR(u) },
+			    2, NULL, NULL)) != DB_OK)
+				return rc;
+		}
+	}
+	if ((list = json_get(body, "workOrderExpenditures")) == NULL ||
+	    cJSON_IsNull(list))
+		return WO_OK;
+	if (replace && (rc = db_exec(db, expenditures_clear_sql,
+	    (struct db_param[]){ DB_I64((int64_t)hid) }, 1, NULL, NULL)) != DB_OK)
+		return rc;
+	cJSON_ArrayForEach(item, list) {
+		if (json_is_absent(item, "uuid") ||
+		    uuid_parse(json_get_string(item, "uuid"), u) != 0)
+			if (uuid_generate(u) != 0)
+				return DB_ERR_FAILED;
+		uuid_parse(json_get_string(item, "elementTypeUuid"), et);
+		p[0] = DB_STR(u);
+		p[1] = DB_I64((int64_t)hid);
+		p[2] = DB_I64((int64_t)wo_id);
+		p[3] = work_order_param(item, "tstamp", ts, sizeof(ts));
+		p[4] = DB_STR(et);
+		p[5] = work_order_param(item, "itemCount", NULL, 0);
+		p[6] = work_order_param(item, "message", NULL, 0);
+		if ((rc = db_exec(db, expenditure_insert_sql, p, 7, NULL,
+		    NULL)) != DB_OK)
+			return rc;
+	}
+	return WO_OK;
+}
+
+static void
+history_params(const cJSON *body, char bufs[][40], struct db_param *p)
+{
+	size_t i;
+
+	for (i = 0; i < HISTORY_NCOLS; i++)
+		p[i] = work_order_param(body, history_columns[i], bufs[i], 40);
+}
+
+static int
+history_add_tx(struct db *db, void *arg)
+{
+	struct history_ctx *ctx = arg;
+	struct db_param p[2 + HISTORY_NCOLS];
+	char bufs[HISTORY_NCOLS][40];
+	uint64_t wo_id;
+	int rc;
+
+	if ((rc = work_order_lock(db, ctx->path_uuid, &wo_id, &ctx->res)) != WO_OK ||
+	    (rc = work_order_same_parent(ctx->body, ctx->path_uuid,
+	    &ctx->res)) != WO_OK ||
+	    (rc = history_check_refs(db, ctx->body, &ctx->res)) != WO_OK)
+		return rc;
+	p[0] = DB_STR(ctx->res.uuid);
+	p[1] = DB_I64((int64_t)wo_id);
+	history_params(ctx->body, bufs, p + 2);
+	if ((rc = db_exec(db, history_insert_sql, p, 2 + HISTORY_NCOLS, NULL,
+	    &ctx->res.id)) != DB_OK ||
+	    (rc = history_write_lists(db, ctx->body, ctx->res.id, wo_id, 0)) != WO_OK)
+		return rc;
+	return work_order_recompute_all(db, wo_id);
+}
+
+int
+work_order_history_add(struct request *rq)
+{
+	struct history_ctx ctx;
+	cJSON *body = NULL;
+	const char *u;
+	int rc;
+
+	memset(&ctx, 0, sizeof(ctx));
+	if ((rc = work_order_path_uuid(rq, "uuid", "Work Order", ctx.path_uuid,
+	    &ctx.res)) != WO_OK)
+		return work_order_answer(rq, rc, &ctx.res);
+	if (body_json(rq, history_fields, NULL, &body) != 0)
+		return 0;
+	ctx.body = body;
+	if ((u = json_get_string(body, "uuid")) != NULL)
+		uuid_parse(u, ctx.res.uuid);
+	else if (uuid_generate(ctx.res.uuid) != 0)
+		rc = DB_ERR_FAILED;
+	if (rc == WO_OK)
+		rc = db_transaction(rq->db, history_add_tx, &ctx);
+	rc = work_order_answer(rq, rc, &ctx.res);
+	cJSON_Delete(body);
+	return rc;
+}
+
+static int
+history_edit_tx(struct db *db, void *arg)
+{
+	struct history_ctx *ctx = arg;
+	struct db_param p[1 + HISTORY_NCOLS];
+	char bufs[HISTORY_NCOLS][40], wo_uuid[UUID_STR_LEN + 1];
+	uint64_t wo_id;
+	int rc;
+
+	if ((rc = work_order_child_lock(db, history_find_sql,
+	    history_relock_sql, "History entry", ctx->path_uuid, &ctx->res.id,
+	    &wo_id, wo_uuid, &ctx->res)) != WO_OK ||
+	    (rc = work_order_same_parent(ctx->body, wo_uuid, &ctx->res)) != WO_OK ||
+	    (rc = history_check_refs(db, ctx->body, &ctx->res)) != WO_OK)
+		return rc;
+	history_params(ctx->body, bufs, p);
+	p[HISTORY_NCOLS] = DB_I64((int64_t)ctx->res.id);
+	if ((rc = db_exec(db, history_update_sql, p, 1 + HISTORY_NCOLS, NULL,
+	    NULL)) != DB_OK ||
+	    (rc = history_write_lists(db, ctx->body, ctx->res.id, wo_id, 1)) != WO_OK)
+		return rc;
+	return work_order_recompute_all(db, wo_id);
+}
+
+int
+work_order_history_edit(struct request *rq)
+{
+	struct history_ctx ctx;
+	cJSON *body = NULL;
+	int rc;
+
+	memset(&ctx, 0, sizeof(ctx));
+	if ((rc = work_order_path_uuid(rq, "uuid", "History entry",
+	    ctx.path_uuid, &ctx.res)) != WO_OK)
+		return work_order_answer(rq, rc, &ctx.res);
+	if (body_json(rq, history_fields, NULL, &body) != 0)
+		return 0;
+	ctx.body = body;
+	memcpy(ctx.res.uuid, ctx.path_uuid, sizeof(ctx.res.uuid));
+	rc = db_transaction(rq->db, history_edit_tx, &ctx);
+	rc = work_order_answer(rq, rc, &ctx.res);
+	cJSON_Delete(body);
+	return rc;
+}
+
+static int
+history_delete_tx(struct db *db, void *arg)
+{
+	struct history_ctx *ctx = arg;
+	char wo_uuid[UUID_STR_LEN + 1];
+	uint64_t wo_id;
+	int rc;
+
+	if ((rc = work_order_child_lock(db, history_find_sql,
+	    history_relock_sql, "History entry", ctx->path_uuid, &ctx->res.id,
+	    &wo_id, wo_uuid, &ctx->res)) != WO_OK ||
+	    (rc = db_exec(db, history_delete_sql, (struct db_param[]){
+	    DB_I64((int64_t)ctx->res.id) }, 1, NULL, NULL)) != DB_OK)
+		return rc;
+	return work_order_recompute_all(db, wo_id);
+}
+
+int
+work_order_history_delete(struct request *rq)
+{
+	struct history_ctx ctx;
+	int rc;
+
+	memset(&ctx, 0, sizeof(ctx));
+	if ((rc = work_order_path_uuid(rq, "uuid", "History entry",
+	    ctx.path_uuid, &ctx.res)) == WO_OK) {
+		memcpy(ctx.res.uuid, ctx.path_uuid, sizeof(ctx.res.uuid));
+		rc = db_transaction(rq->db, history_delete_tx, &ctx);
+	}
+	return work_order_answer(rq, rc, &ctx.res);
+}

@@ -1,0 +1,107 @@
+/*
+ * GET /list?page=&size=: a page of WorkOrderDto in id order.  page counts
+ * from 1 (default 1), size defaults to 50 and is capped at 1000.  The page
+ * is found without an OFFSET scan over all earlier rows: the per-1000-ids
+ * counts (work_order_id_blocks, kept by a trigger) locate the block where
+ * the page starts, and the page is read from there by primary key, so the
+ * cost does not grow with the page number.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "envelope.h"
+#include "request.h"
+#include "work_order.h"
+
+#define LIST_DEFAULT_SIZE 50
+#define LIST_MAX_SIZE 1000
+#define ID_BLOCK 1000
+
+/* The first block whose running total passes the offset, and the rows
+   before it. */
+static const char list_block_sql[] =
+    "SELECT block, total - n FROM (SELECT block, n, "
+    "SUM(n) OVER (ORDER BY block) AS total FROM work_order_id_blocks) t "
+    "WHERE total > ? ORDER BY block LIMIT 1";
+
+static const char list_page_sql[] =
+    WORK_ORDER_SELECT "WHERE id >= ? ORDER BY id LIMIT ?, ?";
+
+/* A positive decimal of at most 9 digits from the query, or def. -1 bad. */
+static long
+list_param(struct request *rq, const char *name, long def)
+{
+	char v[16], *end;
+	long n;
+
+	switch (request_query_param(rq, name, v, sizeof(v))) {
+	case 0:
+		return def;
+	case 1:
+		break;
+	default:
+		return -1;
+	}
+	if (v[0] < '0' || v[0] > '9' || strlen(v) > 9)
+		return -1;
+	n = strtol(v, &end, 10);
+	return *end == '\0' && n >= 1 ? n : -1;
+}
+
+int
+work_order_list(struct request *rq)
+{
+	struct db_rows *block = NULL, *rows = NULL;
+	long page, size;
+	int64_t offset, start, before;
+	cJSON *arr = NULL, *dto;
+	char msg[96];
+	int rc, r;
+
+	page = list_param(rq, "page", 1);
+	size = list_param(rq, "size", LIST_DEFAULT_SIZE);
+	if (page < 0 || size < 0)
+		return respond_amage_result(rq, 400, -1, NULL, 0, 400,
+		    "Wrong page or size: positive integers expected");
+	if (size > LIST_MAX_SIZE)
+		size = LIST_MAX_SIZE;
+	offset = (int64_t)(page - 1) * size;
+	rc = db_query(rq->db, list_block_sql, (struct db_param[]){
+	    DB_I64(offset) }, 1, &block);
+	if (rc != DB_OK) {
+		rc = respond_db_failure(rq, rc);
+		goto done;
+	}
+	if (block->nrows == 0) {
+		snprintf(msg, sizeof(msg), "No work orders on page %ld", page);
+		rc = respond_amage_result(rq, 404, -1, NULL, 0, 404, msg);
+		goto done;
+	}
+	start = strtoll(db_cell(block, 0, 0), NULL, 10) * ID_BLOCK;
+	before = strtoll(db_cell(block, 0, 1), NULL, 10);
+	rc = db_query(rq->db, list_page_sql, (struct db_param[]){
+	    DB_I64(start), DB_I64(offset - before), DB_I64(size) }, 3, &rows);
+	if (rc != DB_OK) {
+		rc = respond_db_failure(rq, rc);
+		goto done;
+	}
+	if ((arr = cJSON_CreateArray()) == NULL) {
+		rc = respond_error(rq, "INTERNAL_ERROR");
+		goto done;
+	}
+	for (r = 0; r < rows->nrows; r++) {
+		if ((dto = work_order_json(rows, r)) == NULL) {
+			cJSON_Delete(arr);
+			rc = respond_error(rq, "INTERNAL_ERROR");
+			goto done;
+		}
+		cJSON_AddItemToArray(arr, dto);
+	}
+	request_respond_json(rq, 200, arr);
+	rc = 0;
+done:
+	db_rows_free(block);
+	db_rows_free(rows);
+	return rc;
+}

