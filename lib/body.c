@@ -1,6 +1,6 @@
 /*
- * body: content type, JSON parse with limits, field-table validation, in
- * that order, each failure answered once in the family's envelope: 415 for
+ * body: presence, content type, JSON parse with limits, field-table
+ * validation, in that order, each failure answered once in the family's envelope: 415 for
  * a wrong media type, 400 MALFORMED_JSON for bytes that are not one JSON
  * object (bad syntax, bad UTF-8, too deep, duplicate keys), 400
  * VALIDATION_FAILED listing every bad field.
@@ -25,12 +25,13 @@ body_json(struct request *rq, const struct field *fields, body_check_fn check,
 	int rc;
 
 	*out = NULL;
-	if (!request_content_type_is(rq, rq->family->body_types)) {
-		respond_error(rq, "UNSUPPORTED_MEDIA_TYPE");
-		return -1;
-	}
+	/* No body at all is a malformed request, whatever it claims to be. */
 	if (rq->body == NULL || rq->body_len == 0) {
 		respond_error(rq, "MALFORMED_JSON");
+		return -1;
+	}
+	if (!request_content_type_is(rq, rq->family->body_types)) {
+		respond_error(rq, "UNSUPPORTED_MEDIA_TYPE");
 		return -1;
 	}
 	rc = json_parse(rq->body, rq->body_len, JSON_MAX_DEPTH, &json, dupkey,

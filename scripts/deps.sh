@@ -14,6 +14,7 @@
 #                 procps (pgrep), tzdata (mariadb-tzinfo-to-sql)
 #   amage-curl    openssl, curl
 #   test.sh       curl, procps, coreutils (timeout), everything above
+#   make bench    wrk (the HTTP load generator)
 # Installing mariadb-server may try to start the system's own MariaDB (or be
 # refused by policy-rc.d): harmless, our stack runs its own under var/.
 set -euo pipefail
@@ -35,6 +36,7 @@ PACKAGES=(
 	curl
 	procps
 	tzdata
+	wrk
 )
 
 # Prints the packages (one a line) that dpkg knows as installed.

@@ -75,13 +75,18 @@ live_pid() {
 # open by a daemon would keep `make` or a CI log reader waiting forever).
 close_extra_fds() {
 	local fd n
-	for fd in /proc/$BASHPID/fd/*; do
+	for fd in "/proc/$BASHPID/fd"/*; do
 		n=${fd##*/}
-		[ "$n" -gt 2 ] 2>/dev/null && eval "exec $n>&-" 2>/dev/null || true
+		if [ "$n" -gt 2 ] 2>/dev/null; then
+			eval "exec $n>&-" 2>/dev/null || true
+		fi
 	done
 }
 
-# Sleeps in small steps until "$@" succeeds; returns 1 after $TIMEOUT s.
+# True when something accepts TCP connections on 127.0.0.1:$1.
+port_taken() { timeout 2 bash -c "exec 3<>/dev/tcp/127.0.0.1/$1" 2>/dev/null; }
+
+# wait_for SECONDS CMD...: runs CMD every 0.2 s until it succeeds; 1 on timeout.
 wait_for() {
 	local timeout=$1 deadline
 	shift
@@ -103,7 +108,7 @@ require_tools() {
 prepare_dirs() {
 	mkdir -p "$RUN_DIR" "$LOG_DIR" "$NGINX_DIR/tmp"
 	if [ "$SOCK_DIR" != "$RUN_DIR" ]; then
-		mkdir -p -m 0700 "$SOCK_DIR"
+		mkdir -m 0700 "$SOCK_DIR" 2>/dev/null || [ -d "$SOCK_DIR" ] || die "cannot create $SOCK_DIR"
 		echo "$SOCK_DIR" >"$RUN_DIR/socket-dir"
 		say "sockets in $SOCK_DIR: $ROOT is too deep for unix socket paths"
 	fi
@@ -125,7 +130,7 @@ db_answers() {
 # The pid of our mariadbd (from its pid file, else by its datadir).
 db_pid() {
 	local pid
-	if pid=$(live_pid "$DB_PID_FILE") && grep -qa -- "$DB_DIR" "/proc/$pid/cmdline" 2>/dev/null; then
+	if pid=$(live_pid "$DB_PID_FILE") && grep -qaF -- "$DB_DIR" "/proc/$pid/cmdline" 2>/dev/null; then
 		echo "$pid"
 		return 0
 	fi
@@ -164,6 +169,7 @@ db_start() {
 			say "MariaDB is starting, waiting"
 		else
 			rm -f "$DB_SOCK" "$DB_PID_FILE"
+			port_taken "$DB_PORT" && die "127.0.0.1:$DB_PORT is taken by another process (not our MariaDB)"
 			say "starting MariaDB on 127.0.0.1:$DB_PORT (socket $DB_SOCK)"
 			db_launch
 		fi
@@ -286,7 +292,7 @@ pool_pids() {
 pool_master() {
 	local fam=$1 pid
 	if pid=$(live_pid "$RUN_DIR/$fam.pid") &&
-	   grep -qa -- "$SOCK_DIR/$fam.sock" "/proc/$pid/cmdline" 2>/dev/null; then
+	   grep -qaF -- "$SOCK_DIR/$fam.sock" "/proc/$pid/cmdline" 2>/dev/null; then
 		echo "$pid"
 		return 0
 	fi
@@ -313,23 +319,33 @@ pool_launch() {
 	echo $! >"$RUN_DIR/$fam.pid"
 }
 
-pools_start() {
-	local fam dir running_variant
-	dir=$(bin_dir)
-	running_variant=$(cat "$RUN_DIR/variant" 2>/dev/null || true)
+# When some pools already run, the missing ones are started with the same
+# variant (recorded in var/run/variant), so one stack never mixes binaries.
+pools_variant() {
+	local fam recorded
+	recorded=$(cat "$RUN_DIR/variant" 2>/dev/null || true)
 	for fam in "${FAMILIES[@]}"; do
-		if pool_up "$fam"; then
-			if [ -n "$running_variant" ] && [ "$running_variant" != "$STACK_VARIANT" ]; then
-				say "warning: pool $fam runs the $running_variant variant; 'stop' first to switch to $STACK_VARIANT"
-			fi
-			continue
+		if pool_up "$fam" && [ -n "$recorded" ]; then
+			[ "$recorded" = "$STACK_VARIANT" ] ||
+				say "warning: the pools run the $recorded binaries; 'stop' first to switch to $STACK_VARIANT" >&2
+			echo "$recorded"
+			return 0
 		fi
+	done
+	echo "$STACK_VARIANT"
+}
+
+pools_start() {
+	local fam dir
+	STACK_VARIANT=$(pools_variant)
+	echo "$STACK_VARIANT" >"$RUN_DIR/variant"
+	dir=$(bin_dir)
+	for fam in "${FAMILIES[@]}"; do
+		pool_up "$fam" && continue
 		rm -f "$SOCK_DIR/$fam.sock"
 		say "starting pool $fam ($POOL_WORKERS workers, $STACK_VARIANT)"
 		pool_launch "$fam" "$dir/$fam.fcgi"
-		[ -n "$running_variant" ] || running_variant=$STACK_VARIANT
 	done
-	echo "$running_variant" >"$RUN_DIR/variant"
 	for fam in "${FAMILIES[@]}"; do
 		if ! wait_for 30 pool_socket_ready "$fam"; then
 			log_tail "$LOG_DIR/$fam.log"
@@ -401,7 +417,7 @@ sed_escape() { printf '%s' "$1" | sed 's/[|&\\]/\\&/g'; }
 nginx_master() {
 	local pid
 	if pid=$(live_pid "$NGINX_PID_FILE") &&
-	   grep -qa -- "$NGINX_DIR" "/proc/$pid/cmdline" 2>/dev/null; then
+	   grep -qaF -- "$NGINX_DIR" "/proc/$pid/cmdline" 2>/dev/null; then
 		echo "$pid"
 		return 0
 	fi
@@ -444,13 +460,20 @@ nginx_start() {
 	say "starting nginx on $HTTP_LISTEN"
 	if ! (close_extra_fds && nginx_cmd </dev/null >"$LOG_DIR/nginx-start.log" 2>&1); then
 		log_tail "$LOG_DIR/nginx-start.log"
-		log_tail "$LOG_DIR/nginx-error.log" 10
+		log_tail "$LOG_DIR/nginx-error.log" 5
 		die "nginx did not start (is $HTTP_LISTEN taken?)"
 	fi
 	wait_for 10 nginx_master_alive || die "nginx exited at start (log: var/log/nginx-error.log)"
 }
 
 nginx_master_alive() { nginx_master >/dev/null; }
+
+# Before anything starts: 8080 must be ours or free.
+check_http_port() {
+	nginx_master >/dev/null && return 0
+	port_taken "${HTTP_LISTEN##*:}" || return 0
+	die "$HTTP_LISTEN is taken by another process (not our nginx)"
+}
 
 nginx_stop() {
 	local pid workers
@@ -513,6 +536,7 @@ cmd_start() {
 	local started=$SECONDS
 	require_tools mariadbd mariadb mariadb-admin mariadb-install-db nginx curl openssl pgrep setsid
 	check_binaries
+	check_http_port
 	db_start
 	db_migrate_and_seed
 	pools_start
@@ -610,7 +634,9 @@ cmd_examples() {
 	curl -s -w '\n' -H 'X-API-Key: demo-manager-lyon-0123456789abcdef0123456789abcdef' $BASE_URL/v1/units/bbbbbbbb-0000-4000-8000-000000000001
 
 	# AMAGE work orders, signed by scripts/amage-curl (demo client and device;
-	# override with AMAGE_API_KEY, AMAGE_SECRET, AMAGE_DEVICE, AMAGE_URL)
+	# override with AMAGE_API_KEY, AMAGE_SECRET, AMAGE_DEVICE, AMAGE_URL).
+	# The add uses a fresh uuid each time these lines are printed: run it once
+	# (uuids are not checked for uniqueness; get/by-uuid of a duplicate is a 400).
 	scripts/amage-curl GET /rest/amage/v1/work-orders/count
 	scripts/amage-curl POST /rest/amage/v1/work-orders/add '{"uuid":"$wo","name":"Leaking tap, room 101","typeUuid":"ffffffff-0000-4000-8000-000000000031","locationUuid":"ffffffff-0000-4000-8000-000000000041","priorityName":"HIGH","assignedUserUuid":"ffffffff-0000-4000-8000-000000000001"}'
 	scripts/amage-curl GET /rest/amage/v1/work-orders/get/by-uuid/$wo

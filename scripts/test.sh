@@ -121,7 +121,8 @@ list_binaries() {
 	local dir=$1 f
 	[ -d "$dir" ] || return 0
 	for f in "$dir"/test_*; do
-		[ -f "$f" ] && [ -x "$f" ] || continue
+		[ -f "$f" ] || continue
+		[ -x "$f" ] || continue
 		case "$f" in *.o | *.d | *.c | *.h) continue ;; esac
 		printf '%s\n' "$f"
 	done | LC_ALL=C sort

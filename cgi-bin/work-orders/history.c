@@ -117,7 +117,7 @@ history_check_refs(struct db *db, const cJSON *body,
 	    json_get_string(body, "reportedByUuid"), res)) != WO_OK)
 		return rc;
 	cJSON_ArrayForEach(item, json_get(body, "participants"))
-		if ((rc = work_order_ref_check(db, "user", "Participant",
+		if ((rc = work_order_ref_check(db, "user", "Participant user",
 		    json_get_string(item, "uuid"), res)) != WO_OK)
 			return rc;
 	cJSON_ArrayForEach(item, json_get(body, "workOrderExpenditures"))

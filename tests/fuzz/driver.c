@@ -53,6 +53,18 @@ done:
 	return rc;
 }
 
+/*
+ * Like libFuzzer, never hand a harness NULL: an empty input is a valid
+ * pointer with size 0 (harnesses may memchr it).
+ */
+static void
+driver_one(const uint8_t *data, size_t len)
+{
+	static const uint8_t empty[1];
+
+	LLVMFuzzerTestOneInput(data != NULL ? data : empty, len);
+}
+
 static int
 driver_run_file(const char *path)
 {
@@ -71,7 +83,7 @@ driver_run_file(const char *path)
 		fprintf(stderr, "driver: %s: cannot read\n", path);
 		return -1;
 	}
-	LLVMFuzzerTestOneInput(data, len);
+	driver_one(data, len);
 	free(data);
 	return 0;
 }
@@ -118,7 +130,7 @@ main(int argc, char *argv[])
 	if (argc < 2) {
 		if (driver_slurp(stdin, &data, &len) != 0)
 			return 1;
-		LLVMFuzzerTestOneInput(data, len);
+		driver_one(data, len);
 		free(data);
 		return 0;
 	}
