@@ -13,6 +13,7 @@
 
 #include <fcgiapp.h>
 
+#include "hex.h"
 #include "request.h"
 
 const char *
@@ -55,17 +56,6 @@ request_path_param(const struct request *rq, const char *name)
 	return NULL;
 }
 
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c = tolower(c);
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
 /* URL-decodes s[0..len) into out; -1 when too long or badly encoded. */
 static int
 url_decode(const char *s, size_t len, char *out, size_t out_len)
@@ -80,8 +70,8 @@ url_decode(const char *s, size_t len, char *out, size_t out_len)
 		else if (c == '%') {
 			if (i + 2 >= len)
 				return -1;
-			if ((hi = hexval((unsigned char)s[i + 1])) < 0 ||
-			    (lo = hexval((unsigned char)s[i + 2])) < 0)
+			if ((hi = hex_value((unsigned char)s[i + 1])) < 0 ||
+			    (lo = hex_value((unsigned char)s[i + 2])) < 0)
 				return -1;
 			c = (char)(hi * 16 + lo);
 			if (c == '\0')

@@ -19,6 +19,7 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
+#include "hex.h"
 #include "sign.h"
 
 /*
@@ -27,20 +28,6 @@
  */
 #define SIGN_T_MAX_DIGITS 18
 #define SIGN_T_STR_MAX 24	/* room for any int64_t in decimal */
-
-static const char sign_hexdigits[] = "0123456789abcdef";
-
-static void
-sign_hex(const unsigned char *md, size_t n, char *out)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		out[2 * i] = sign_hexdigits[md[i] >> 4];
-		out[2 * i + 1] = sign_hexdigits[md[i] & 0x0f];
-	}
-	out[2 * n] = '\0';
-}
 
 void
 sign_sha256_hex(const void *data, size_t len, char out[SIGN_HEX_LEN + 1])
@@ -57,19 +44,7 @@ sign_sha256_hex(const void *data, size_t len, char out[SIGN_HEX_LEN + 1])
 		out[0] = '\0';
 		return;
 	}
-	sign_hex(md, mdlen, out);
-}
-
-static int
-sign_hexval(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
+	hex_encode(md, mdlen, out);
 }
 
 int
@@ -103,11 +78,11 @@ sign_parse_header(const char *hdr, int64_t *t, char v1[SIGN_HEX_LEN + 1])
 		goto done;
 	p += 3;
 	for (i = 0; i < SIGN_HEX_LEN; i++) {
-		int v = sign_hexval((unsigned char)p[i]);
+		int v = hex_value((unsigned char)p[i]);
 
 		if (v < 0)
 			goto done;
-		hex[i] = sign_hexdigits[v];
+		hex[i] = hex_digits[v];
 	}
 	if (p[SIGN_HEX_LEN] != '\0')
 		goto done;
@@ -168,7 +143,7 @@ sign_compute(const char *secret, int64_t t, const char *method,
 	if (HMAC(EVP_sha256(), secret, (int)secret_len, (unsigned char *)s,
 	    len, md, &mdlen) == NULL || mdlen * 2 != SIGN_HEX_LEN)
 		goto done;
-	sign_hex(md, mdlen, out);
+	hex_encode(md, mdlen, out);
 	rc = 0;
 done:
 	free(s);

@@ -10,22 +10,8 @@
 
 #include <openssl/rand.h>
 
+#include "hex.h"
 #include "uuid.h"
-
-static const char uuid_hexdigits[] = "0123456789abcdef";
-
-/* The value of an ASCII hex digit, or -1. */
-static int
-uuid_hexval(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 static int
 uuid_is_dash_pos(size_t i)
@@ -52,9 +38,9 @@ uuid_parse_n(const char *s, size_t len, char out[UUID_STR_LEN + 1])
 			canon[i] = '-';
 			continue;
 		}
-		if ((v = uuid_hexval(c)) < 0)
+		if ((v = hex_value(c)) < 0)
 			goto done;
-		canon[i] = uuid_hexdigits[v];
+		canon[i] = hex_digits[v];
 	}
 	canon[UUID_STR_LEN] = '\0';
 	/* out is written only on success: never half a uuid in the caller. */
@@ -88,8 +74,8 @@ uuid_generate(char out[UUID_STR_LEN + 1])
 	for (i = 0; i < sizeof(b); i++) {
 		if (uuid_is_dash_pos(o))
 			out[o++] = '-';
-		out[o++] = uuid_hexdigits[b[i] >> 4];
-		out[o++] = uuid_hexdigits[b[i] & 0x0f];
+		out[o++] = hex_digits[b[i] >> 4];
+		out[o++] = hex_digits[b[i] & 0x0f];
 	}
 	out[o] = '\0';
 	rc = 0;

@@ -17,6 +17,7 @@
  * are printed once and wiped from memory; a PMS key is stored only as its
  * SHA-256.
  */
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -583,6 +584,24 @@ admin_rows_free(struct db_rows *rows)
 		db_rows_free(rows);
 }
 
+/*
+ * The reason of a duplicate for a row unique by id and by (establishment,
+ * field): a generated id (id NULL) cannot be the clash, so it is not named.
+ */
+static void
+admin_why_duplicate(char *why, size_t whylen, const char *what,
+    const char *id, const char *field, const char *value,
+    const char *establishment)
+{
+	if (id != NULL)
+		snprintf(why, whylen, "a %s with id %s, or with %s '%s' in "
+		    "establishment %s, already exists", what, id, field, value,
+		    establishment);
+	else
+		snprintf(why, whylen, "a %s with %s '%s' already exists in "
+		    "establishment %s", what, field, value, establishment);
+}
+
 static const char admin_establishment_sql[] =
     "SELECT id FROM establishments WHERE id = ?";
 
@@ -711,8 +730,8 @@ static const struct arg_spec unit_type_add_args[] = {
 /* A coded row of an establishment: unit types and rate plans. */
 struct coded_add {
 	char id[UUID_STR_LEN + 1];
+	int id_given;			/* --id: name it when refused */
 	const char *establishment, *code, *name, *currency;
-	const char *what;		/* "unit type", "rate plan" */
 	char why[ADMIN_WHY_MAX];
 };
 
@@ -733,9 +752,8 @@ unit_type_add_tx(struct db *db, void *ctx)
 	if ((rc = admin_need_establishment(db, u->establishment, u->why,
 	    sizeof(u->why))) != DB_OK)
 		goto done;
-	snprintf(u->why, sizeof(u->why), "a unit type with id %s, or with "
-	    "code '%s' in establishment %s, already exists", u->id, u->code,
-	    u->establishment);
+	admin_why_duplicate(u->why, sizeof(u->why), "unit type", u->id_given ?
+	    u->id : NULL, "code", u->code, u->establishment);
 	rc = db_exec(db, unit_type_insert_sql, p, 4, NULL, NULL);
 done:
 	return rc;
@@ -750,6 +768,7 @@ coded_add(struct admin *ad, db_tx_fn fn)
 
 	if (admin_id(ad, u.id) != 0)
 		goto done;
+	u.id_given = args_count(&ad->args, "id") > 0;
 	u.establishment = args_str(&ad->args, "establishment");
 	u.code = args_str(&ad->args, "code");
 	u.name = args_str(&ad->args, "name");
@@ -785,6 +804,7 @@ static const struct arg_spec unit_add_args[] = {
 
 struct unit_add {
 	char id[UUID_STR_LEN + 1];
+	int id_given;
 	const char *establishment, *unit_type, *number;
 	int active;
 	char why[ADMIN_WHY_MAX];
@@ -826,9 +846,8 @@ unit_add_tx(struct db *db, void *ctx)
 		rc = ADMIN_REFUSED;
 		goto done;
 	}
-	snprintf(u->why, sizeof(u->why), "a unit with id %s, or with number "
-	    "'%s' in establishment %s, already exists", u->id, u->number,
-	    u->establishment);
+	admin_why_duplicate(u->why, sizeof(u->why), "unit", u->id_given ?
+	    u->id : NULL, "number", u->number, u->establishment);
 	rc = db_exec(db, unit_insert_sql, p, 5, NULL, NULL);
 done:
 	admin_rows_free(rows);
@@ -843,6 +862,7 @@ unit_add(struct admin *ad)
 
 	if (admin_id(ad, u.id) != 0)
 		goto done;
+	u.id_given = args_count(&ad->args, "id") > 0;
 	u.establishment = args_str(&ad->args, "establishment");
 	u.unit_type = args_str(&ad->args, "unit-type");
 	u.number = args_str(&ad->args, "number");
@@ -886,9 +906,8 @@ rate_plan_add_tx(struct db *db, void *ctx)
 	if ((rc = admin_need_establishment(db, r->establishment, r->why,
 	    sizeof(r->why))) != DB_OK)
 		goto done;
-	snprintf(r->why, sizeof(r->why), "a rate plan with id %s, or with "
-	    "code '%s' in establishment %s, already exists", r->id, r->code,
-	    r->establishment);
+	admin_why_duplicate(r->why, sizeof(r->why), "rate plan", r->id_given ?
+	    r->id : NULL, "code", r->code, r->establishment);
 	rc = db_exec(db, rate_plan_insert_sql, p, 5, NULL, NULL);
 done:
 	return rc;
@@ -1343,9 +1362,9 @@ amage_ref_add_tx(struct db *db, void *ctx)
 		goto done;
 	if (rows->nrows == 0) {
 		rc = db_exec(db, amage_ref_insert_sql, insert_p, 3, NULL, NULL);
-		/* Inserted meanwhile by someone else: that is what we wanted. */
+		/* Inserted meanwhile by someone else: run again, it exists now. */
 		if (rc == DB_ERR_DUPLICATE)
-			rc = DB_OK;
+			rc = DB_ERR_RETRY;
 		else if (rc == DB_OK)
 			r->status = "created";
 		goto done;
@@ -1515,6 +1534,27 @@ done:
 	return rc;
 }
 
+/*
+ * A closed descriptor 0-2 would be taken by the next open -- the database
+ * socket -- and a key printed "on stdout" would be sent to the server.  So
+ * each closed one is filled with /dev/null, and a closed stdout, where the
+ * result would be lost, is refused.  0, or -1.
+ */
+static int
+admin_guard_stdio(void)
+{
+	int fd, rc = 0;
+
+	for (fd = STDIN_FILENO; fd <= STDERR_FILENO; fd++) {
+		if (fcntl(fd, F_GETFD) != -1)
+			continue;
+		if (open("/dev/null", fd == STDIN_FILENO ? O_RDONLY : O_WRONLY) != fd
+		    || fd == STDOUT_FILENO)
+			rc = -1;
+	}
+	return rc;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1522,6 +1562,12 @@ main(int argc, char **argv)
 	char shown[81];
 	int used, rc = ADMIN_EXIT_USAGE;
 
+	if (admin_guard_stdio() != 0) {
+		fprintf(stderr, "pms-admin: stdout is closed: the result would be "
+		    "lost\n");
+		rc = ADMIN_EXIT_FAIL;
+		goto done;
+	}
 	if (argc == 2 && (strcmp(argv[1], "--help") == 0 ||
 	    strcmp(argv[1], "-h") == 0)) {
 		rc = admin_help(&ad);

@@ -5,10 +5,6 @@
  * (else HTTP 400, errorCode 404, naming it).  Checks and insert are one
  * transaction.
  */
-#include <string.h>
-
-#include "body.h"
-#include "json.h"
 #include "request.h"
 #include "work_order.h"
 
@@ -25,15 +21,10 @@ static const char work_order_insert_sql[] =
     "UTC_TIMESTAMP(), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
     "?, ?, ?)";
 
-struct work_order_add_ctx {
-	const cJSON *body;
-	struct work_order_result res;
-};
-
 static int
 work_order_add_tx(struct db *db, void *arg)
 {
-	struct work_order_add_ctx *ctx = arg;
+	struct work_order_write *ctx = arg;
 	struct db_param p[1 + WORK_ORDER_NWRITABLE];
 	struct work_order_params wp;
 	int rc;
@@ -49,24 +40,6 @@ work_order_add_tx(struct db *db, void *arg)
 int
 work_order_add(struct request *rq)
 {
-	struct work_order_add_ctx ctx;
-	cJSON *body = NULL;
-	const char *u;
-	int rc;
-
-	memset(&ctx, 0, sizeof(ctx));
-	if (body_json(rq, work_order_fields, NULL, &body) != 0)
-		return 0;
-	ctx.body = body;
-	if ((u = json_get_string(body, "uuid")) != NULL)
-		uuid_parse(u, ctx.res.uuid);	/* format checked by the table */
-	else if (uuid_generate(ctx.res.uuid) != 0) {
-		rc = work_order_answer(rq, DB_ERR_FAILED, &ctx.res);
-		goto done;
-	}
-	rc = db_transaction(rq->db, work_order_add_tx, &ctx);
-	rc = work_order_answer(rq, rc, &ctx.res);
-done:
-	cJSON_Delete(body);
-	return rc;
+	return work_order_write_run(rq, NULL, work_order_fields, WRITE_CREATE,
+	    work_order_add_tx);
 }

@@ -7,7 +7,6 @@
  */
 #include <string.h>
 
-#include "body.h"
 #include "json.h"
 #include "request.h"
 #include "work_order.h"
@@ -46,15 +45,10 @@ static const char work_order_update_sql[] =
     "work_unit_price = COALESCE(?, work_unit_price) "
     "WHERE id = ?";
 
-struct work_order_edit_ctx {
-	const cJSON *body;
-	struct work_order_result res;
-};
-
 static int
 work_order_edit_tx(struct db *db, void *arg)
 {
-	struct work_order_edit_ctx *ctx = arg;
+	struct work_order_write *ctx = arg;
 	struct db_param p[WORK_ORDER_NWRITABLE + 1];
 	struct work_order_params wp;
 	char parent[UUID_STR_LEN + 1];
@@ -83,19 +77,6 @@ work_order_edit_tx(struct db *db, void *arg)
 int
 work_order_edit(struct request *rq)
 {
-	struct work_order_edit_ctx ctx;
-	cJSON *body = NULL;
-	int rc;
-
-	memset(&ctx, 0, sizeof(ctx));
-	if ((rc = work_order_path_uuid(rq, "uuid", "Work Order", ctx.res.uuid,
-	    &ctx.res)) != WO_OK)
-		return work_order_answer(rq, rc, &ctx.res);
-	if (body_json(rq, work_order_edit_fields, NULL, &body) != 0)
-		return 0;
-	ctx.body = body;
-	rc = db_transaction(rq->db, work_order_edit_tx, &ctx);
-	rc = work_order_answer(rq, rc, &ctx.res);
-	cJSON_Delete(body);
-	return rc;
+	return work_order_write_run(rq, "Work Order", work_order_edit_fields,
+	    WRITE_CHANGE, work_order_edit_tx);
 }

@@ -9,7 +9,6 @@
  */
 #include <string.h>
 
-#include "body.h"
 #include "json.h"
 #include "request.h"
 #include "work_order.h"
@@ -99,12 +98,6 @@ static const char expenditure_insert_sql[] =
     "tstamp, element_type_uuid, item_count, message) "
     "VALUES (?, ?, ?, ?, ?, COALESCE(?, 0), ?)";
 
-struct history_ctx {
-	const cJSON *body;
-	char path_uuid[UUID_STR_LEN + 1];
-	struct work_order_result res;
-};
-
 /* Every user and element type the entry names must exist. */
 static int
 history_check_refs(struct db *db, const cJSON *body,
@@ -190,7 +183,7 @@ history_params(const cJSON *body, char bufs[][40], struct db_param *p)
 static int
 history_add_tx(struct db *db, void *arg)
 {
-	struct history_ctx *ctx = arg;
+	struct work_order_write *ctx = arg;
 	struct db_param p[2 + HISTORY_NCOLS];
 	char bufs[HISTORY_NCOLS][40];
 	uint64_t wo_id;
@@ -214,33 +207,14 @@ history_add_tx(struct db *db, void *arg)
 int
 work_order_history_add(struct request *rq)
 {
-	struct history_ctx ctx;
-	cJSON *body = NULL;
-	const char *u;
-	int rc;
-
-	memset(&ctx, 0, sizeof(ctx));
-	if ((rc = work_order_path_uuid(rq, "uuid", "Work Order", ctx.path_uuid,
-	    &ctx.res)) != WO_OK)
-		return work_order_answer(rq, rc, &ctx.res);
-	if (body_json(rq, history_fields, NULL, &body) != 0)
-		return 0;
-	ctx.body = body;
-	if ((u = json_get_string(body, "uuid")) != NULL)
-		uuid_parse(u, ctx.res.uuid);
-	else if (uuid_generate(ctx.res.uuid) != 0)
-		rc = DB_ERR_FAILED;
-	if (rc == WO_OK)
-		rc = db_transaction(rq->db, history_add_tx, &ctx);
-	rc = work_order_answer(rq, rc, &ctx.res);
-	cJSON_Delete(body);
-	return rc;
+	return work_order_write_run(rq, "Work Order", history_fields,
+	    WRITE_CREATE, history_add_tx);
 }
 
 static int
 history_edit_tx(struct db *db, void *arg)
 {
-	struct history_ctx *ctx = arg;
+	struct work_order_write *ctx = arg;
 	struct db_param p[1 + HISTORY_NCOLS];
 	char bufs[HISTORY_NCOLS][40], wo_uuid[UUID_STR_LEN + 1];
 	uint64_t wo_id;
@@ -264,28 +238,14 @@ history_edit_tx(struct db *db, void *arg)
 int
 work_order_history_edit(struct request *rq)
 {
-	struct history_ctx ctx;
-	cJSON *body = NULL;
-	int rc;
-
-	memset(&ctx, 0, sizeof(ctx));
-	if ((rc = work_order_path_uuid(rq, "uuid", "History entry",
-	    ctx.path_uuid, &ctx.res)) != WO_OK)
-		return work_order_answer(rq, rc, &ctx.res);
-	if (body_json(rq, history_fields, NULL, &body) != 0)
-		return 0;
-	ctx.body = body;
-	memcpy(ctx.res.uuid, ctx.path_uuid, sizeof(ctx.res.uuid));
-	rc = db_transaction(rq->db, history_edit_tx, &ctx);
-	rc = work_order_answer(rq, rc, &ctx.res);
-	cJSON_Delete(body);
-	return rc;
+	return work_order_write_run(rq, "History entry", history_fields,
+	    WRITE_CHANGE, history_edit_tx);
 }
 
 static int
 history_delete_tx(struct db *db, void *arg)
 {
-	struct history_ctx *ctx = arg;
+	struct work_order_write *ctx = arg;
 	char wo_uuid[UUID_STR_LEN + 1];
 	uint64_t wo_id;
 	int rc;
@@ -302,14 +262,6 @@ history_delete_tx(struct db *db, void *arg)
 int
 work_order_history_delete(struct request *rq)
 {
-	struct history_ctx ctx;
-	int rc;
-
-	memset(&ctx, 0, sizeof(ctx));
-	if ((rc = work_order_path_uuid(rq, "uuid", "History entry",
-	    ctx.path_uuid, &ctx.res)) == WO_OK) {
-		memcpy(ctx.res.uuid, ctx.path_uuid, sizeof(ctx.res.uuid));
-		rc = db_transaction(rq->db, history_delete_tx, &ctx);
-	}
-	return work_order_answer(rq, rc, &ctx.res);
+	return work_order_write_run(rq, "History entry", NULL, WRITE_CHANGE,
+	    history_delete_tx);
 }

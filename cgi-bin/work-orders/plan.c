@@ -7,7 +7,6 @@
  */
 #include <string.h>
 
-#include "body.h"
 #include "json.h"
 #include "request.h"
 #include "work_order.h"
@@ -45,12 +44,6 @@ static const char plan_relock_sql[] =
 static const char plan_delete_sql[] =
     "DELETE FROM work_order_element_type_plans WHERE id = ?";
 
-struct plan_ctx {
-	const cJSON *body;
-	char path_uuid[UUID_STR_LEN + 1];
-	struct work_order_result res;
-};
-
 /* elementTypeUuid, itemCount, category, code: bound into p[0..3]. */
 static void
 plan_params(const cJSON *body, char et[40], struct db_param *p)
@@ -64,7 +57,7 @@ plan_params(const cJSON *body, char et[40], struct db_param *p)
 static int
 plan_add_tx(struct db *db, void *arg)
 {
-	struct plan_ctx *ctx = arg;
+	struct work_order_write *ctx = arg;
 	struct db_param p[6];
 	char et[40];
 	uint64_t wo_id;
@@ -87,33 +80,14 @@ plan_add_tx(struct db *db, void *arg)
 int
 work_order_plan_add(struct request *rq)
 {
-	struct plan_ctx ctx;
-	cJSON *body = NULL;
-	const char *u;
-	int rc;
-
-	memset(&ctx, 0, sizeof(ctx));
-	if ((rc = work_order_path_uuid(rq, "uuid", "Work Order", ctx.path_uuid,
-	    &ctx.res)) != WO_OK)
-		return work_order_answer(rq, rc, &ctx.res);
-	if (body_json(rq, plan_add_fields, NULL, &body) != 0)
-		return 0;
-	ctx.body = body;
-	if ((u = json_get_string(body, "uuid")) != NULL)
-		uuid_parse(u, ctx.res.uuid);
-	else if (uuid_generate(ctx.res.uuid) != 0)
-		rc = DB_ERR_FAILED;
-	if (rc == WO_OK)
-		rc = db_transaction(rq->db, plan_add_tx, &ctx);
-	rc = work_order_answer(rq, rc, &ctx.res);
-	cJSON_Delete(body);
-	return rc;
+	return work_order_write_run(rq, "Work Order", plan_add_fields,
+	    WRITE_CREATE, plan_add_tx);
 }
 
 static int
 plan_edit_tx(struct db *db, void *arg)
 {
-	struct plan_ctx *ctx = arg;
+	struct work_order_write *ctx = arg;
 	char et[40], wo_uuid[UUID_STR_LEN + 1];
 	struct db_param p[5];
 	uint64_t wo_id;
@@ -136,28 +110,14 @@ plan_edit_tx(struct db *db, void *arg)
 int
 work_order_plan_edit(struct request *rq)
 {
-	struct plan_ctx ctx;
-	cJSON *body = NULL;
-	int rc;
-
-	memset(&ctx, 0, sizeof(ctx));
-	if ((rc = work_order_path_uuid(rq, "uuid", "Element type plan item",
-	    ctx.path_uuid, &ctx.res)) != WO_OK)
-		return work_order_answer(rq, rc, &ctx.res);
-	if (body_json(rq, plan_edit_fields, NULL, &body) != 0)
-		return 0;
-	ctx.body = body;
-	memcpy(ctx.res.uuid, ctx.path_uuid, sizeof(ctx.res.uuid));
-	rc = db_transaction(rq->db, plan_edit_tx, &ctx);
-	rc = work_order_answer(rq, rc, &ctx.res);
-	cJSON_Delete(body);
-	return rc;
+	return work_order_write_run(rq, "Element type plan item",
+	    plan_edit_fields, WRITE_CHANGE, plan_edit_tx);
 }
 
 static int
 plan_delete_tx(struct db *db, void *arg)
 {
-	struct plan_ctx *ctx = arg;
+	struct work_order_write *ctx = arg;
 	char wo_uuid[UUID_STR_LEN + 1];
 	uint64_t wo_id;
 	int rc;
@@ -174,14 +134,6 @@ plan_delete_tx(struct db *db, void *arg)
 int
 work_order_plan_delete(struct request *rq)
 {
-	struct plan_ctx ctx;
-	int rc;
-
-	memset(&ctx, 0, sizeof(ctx));
-	if ((rc = work_order_path_uuid(rq, "uuid", "Element type plan item",
-	    ctx.path_uuid, &ctx.res)) == WO_OK) {
-		memcpy(ctx.res.uuid, ctx.path_uuid, sizeof(ctx.res.uuid));
-		rc = db_transaction(rq->db, plan_delete_tx, &ctx);
-	}
-	return work_order_answer(rq, rc, &ctx.res);
+	return work_order_write_run(rq, "Element type plan item", NULL,
+	    WRITE_CHANGE, plan_delete_tx);
 }

@@ -124,6 +124,31 @@ struct work_order_params {
 void work_order_params(const cJSON *body, struct work_order_params *wp,
     struct db_param *p);
 
+/*
+ * The state of one write: its body, the canonical uuid of its path, and
+ * what it answers.  The transaction functions of add, edit, history and
+ * plans all take one.
+ */
+struct work_order_write {
+	const cJSON *body;		/* NULL for writes without a body */
+	char path_uuid[UUID_STR_LEN + 1];
+	struct work_order_result res;
+};
+
+enum work_order_write_kind {
+	WRITE_CREATE,	/* res.uuid: the body's uuid, else a new one */
+	WRITE_CHANGE,	/* res.uuid: the path's */
+};
+
+/*
+ * Runs the shape every write shares: the path uuid (param "uuid", named
+ * `what` in errors; what NULL: the path has none), the body checked against fields (NULL: no body), the
+ * record's uuid by kind, fn in one transaction, the answer.
+ */
+int work_order_write_run(struct request *rq, const char *what,
+    const struct field *fields, enum work_order_write_kind kind,
+    db_tx_fn fn);
+
 int work_order_count(struct request *rq);
 int work_order_list(struct request *rq);
 int work_order_get(struct request *rq);

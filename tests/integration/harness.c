@@ -501,6 +501,9 @@ http_request(const char *method, const char *path, const char *const *headers,
 	curl_easy_setopt(curl, CURLOPT_WRITEDATA, &b);
 	curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_header);
 	curl_easy_setopt(curl, CURLOPT_HEADERDATA, r);
+	/* PMS_TEST_VERBOSE=1: libcurl traces the exchange on stderr. */
+	if (getenv("PMS_TEST_VERBOSE") != NULL)
+		curl_easy_setopt(curl, CURLOPT_VERBOSE, 1L);
 
 	if (body != NULL || strcmp(method, "POST") == 0 ||
 	    strcmp(method, "PUT") == 0 || strcmp(method, "PATCH") == 0) {

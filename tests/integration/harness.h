@@ -17,6 +17,8 @@
  *    signature (struct amage_opts).
  *  - the admin tool ($PMS_ADMIN, default $PMS_ROOT/bin/pms-admin) and other
  *    commands, run with fork/exec and their output captured.
+ * Environment: PMS_TEST_URL, PMS_ROOT, PMS_ADMIN, PMS_TEST_VERBOSE=1 (libcurl
+ * traces every exchange on stderr).
  */
 #ifndef PMS_TEST_HARNESS_H
 #define PMS_TEST_HARNESS_H

@@ -342,6 +342,31 @@ TEST(amage_signature_in_upper_case_hex_is_accepted)
 	CHECK_STATUS(count_with(&o), 200);
 }
 
+TEST(amage_api_sign_with_a_space_after_the_comma_is_accepted)
+{
+	const char *good = demo_count_sign((long long)time(NULL));
+	const char *comma = strchr(good, ',');
+	struct amage_opts o = { 0 };
+
+	REQUIRE(CHECK(comma != NULL));
+	o.sign_header = pool_printf("%.*s, %s", (int)(comma - good), good,
+	    comma + 1);
+	CHECK_STATUS(count_with(&o), 200);
+}
+
+TEST(amage_signature_covers_a_percent_encoded_query_exactly_as_sent)
+{
+	CHECK_STATUS(amage_get(COUNT_PATH "?a=%41&b=%2f"), 200);
+}
+
+TEST(amage_signature_of_the_decoded_query_is_400_with_error_code_401)
+{
+	struct amage_opts o = { .sign_uri = COUNT_PATH "?a=A&b=/" };
+
+	CHECK_SIGN_REFUSED(amage_request("GET", COUNT_PATH "?a=%41&b=%2f",
+	    NULL, 0, &o));
+}
+
 TEST(amage_replayed_post_add_is_refused_the_second_time)
 {
 	const char *body = pool_printf("{\"name\":\"itest replay %s\"}",
@@ -495,6 +520,9 @@ static const struct test_case tests[] = {
 	TEST_ENTRY(amage_device_uuid_changed_after_signing_is_400_with_error_code_401),
 	TEST_ENTRY(amage_body_changed_after_signing_is_400_with_error_code_401),
 	TEST_ENTRY(amage_signature_in_upper_case_hex_is_accepted),
+	TEST_ENTRY(amage_api_sign_with_a_space_after_the_comma_is_accepted),
+	TEST_ENTRY(amage_signature_covers_a_percent_encoded_query_exactly_as_sent),
+	TEST_ENTRY(amage_signature_of_the_decoded_query_is_400_with_error_code_401),
 	TEST_ENTRY(amage_replayed_post_add_is_refused_the_second_time),
 	TEST_ENTRY(amage_replayed_get_is_accepted),
 	TEST_ENTRY(amage_client_restricted_to_a_device_refuses_other_devices),

@@ -59,6 +59,15 @@ TEST(unknown_amage_route_is_404_in_result_envelope)
 	CHECK_AMAGE_ERROR(r, 404, 404);
 }
 
+TEST(unknown_amage_route_without_signature_is_still_404)
+{
+	struct amage_opts o = { .omit = AMAGE_OMIT_DEVICE | AMAGE_OMIT_API_KEY |
+	    AMAGE_OMIT_SIGN };
+
+	CHECK_AMAGE_ERROR(amage_request("GET", WO_BASE "/nope", NULL, 0, &o),
+	    404, 404);
+}
+
 TEST(get_on_amage_add_is_405_with_allow_post)
 {
 	struct http_response *r;
@@ -306,6 +315,35 @@ TEST(signed_add_of_1mib_plus_one_byte_is_413_in_result_envelope)
 	CHECK_INT(before, after);
 }
 
+TEST(unsigned_add_of_1mib_plus_one_byte_is_413_before_auth)
+{
+	struct amage_opts o = { .omit = AMAGE_OMIT_DEVICE | AMAGE_OMIT_API_KEY |
+	    AMAGE_OMIT_SIGN };
+	size_t len = MIB + 1;
+	char *body = json_of_size(len);
+
+	REQUIRE(CHECK(body != NULL));
+	CHECK_AMAGE_ERROR(amage_request("POST", WO_BASE "/add", body, len, &o),
+	    413, 413);
+}
+
+TEST(signed_add_sent_chunked_is_read_whole_and_accepted)
+{
+	static const char *const chunked[] = { "Transfer-Encoding: chunked",
+	    NULL };
+	const char *uuid = fresh_uuid();
+	const char *body = pool_printf("{\"uuid\":\"%s\",\"name\":"
+	    "\"itest chunked\"}", uuid);
+	struct amage_opts o = { .extra_headers = chunked };
+	struct http_response *r;
+
+	CHECK_AMAGE_OK(amage_request("POST", WO_BASE "/add", body,
+	    strlen(body), &o));
+	r = amage_get(pool_printf(WO_BASE "/get/by-uuid/%s", uuid));
+	CHECK_STATUS(r, 200);
+	CHECK_JSON_STR(r->json, "name", "itest chunked");
+}
+
 TEST(signed_add_of_3mib_is_413_json_in_result_envelope)
 {
 	size_t len = 3 * MIB;
@@ -369,6 +407,7 @@ static const struct test_case tests[] = {
 	TEST_ENTRY(post_on_a_unit_is_405_with_allow_get),
 	TEST_ENTRY(delete_on_a_unit_is_405_with_allow_get),
 	TEST_ENTRY(unknown_amage_route_is_404_in_result_envelope),
+	TEST_ENTRY(unknown_amage_route_without_signature_is_still_404),
 	TEST_ENTRY(get_on_amage_add_is_405_with_allow_post),
 	TEST_ENTRY(path_outside_every_family_is_404_json),
 	TEST_ENTRY(every_response_is_json_with_a_trace_id_header),
@@ -380,6 +419,8 @@ static const struct test_case tests[] = {
 	TEST_ENTRY(messages_are_english_with_accept_language_en),
 	TEST_ENTRY(messages_are_english_with_a_browser_accept_language_en_us),
 	TEST_ENTRY(signed_add_of_1mib_plus_one_byte_is_413_in_result_envelope),
+	TEST_ENTRY(unsigned_add_of_1mib_plus_one_byte_is_413_before_auth),
+	TEST_ENTRY(signed_add_sent_chunked_is_read_whole_and_accepted),
 	TEST_ENTRY(signed_add_of_3mib_is_413_json_in_result_envelope),
 	TEST_ENTRY(pms_post_of_3mib_is_413_json_in_pms_envelope),
 	TEST_ENTRY(body_of_exactly_1mib_that_is_not_json_is_400_not_413),

@@ -219,10 +219,61 @@ check_not_found_at(const struct http_response *r, const char *kind,
 
 /* ---- work orders ------------------------------------------------------------ */
 
-/* POST /add json; the new uuid (pool) and *id, or NULL after a failure. */
+/*
+ * The server refuses a signature it has seen in the last minutes, and the
+ * harness only avoids repeats within one process, moving t a second on
+ * for each: a second run soon after the first would sign a constant body
+ * on a constant path with the same t, and be refused.  So every such
+ * request here carries something fresh: names get a nonce, malformed uuids
+ * are made from fresh ones.
+ */
+static const char *
+nonce(void)
+{
+	return pool_printf("%.8s", fresh_uuid());
+}
+
+/* A malformed uuid, different on every call. */
+static const char *
+bad_uuid(void)
+{
+	return pool_printf("not-a-uuid-%s", nonce());
+}
+
+/*
+ * Malformed uuids made from fresh ones (NULL-terminated, pool): a word,
+ * 35 and 37 characters, a non-hex digit, no dashes.
+ */
+static const char **
+bad_uuids(void)
+{
+	const char **b = pool_keep(calloc(6, sizeof(*b)), free);
+	const char *f = fresh_uuid();
+
+	b[0] = bad_uuid();
+	b[1] = pool_printf("%.35s", f);
+	b[2] = pool_printf("%sa", f);
+	b[3] = pool_printf("%.35sg", f);
+	b[4] = pool_printf("%.8s%.4s%.4s%.4s%.12sabcd", f, f + 9, f + 14,
+	    f + 19, f + 24);
+	return b;
+}
+
+/*
+ * POST /add json (a "name" gets a nonce appended); the new uuid (pool) and
+ * *id, or NULL after a failure.
+ */
 static const char *
 wo_add_at(const char *json, long long *id, const char *file, int line)
 {
+	cJSON *o = pool_json(cJSON_Parse(json));
+	const char *name = jstr(o, "name");
+
+	if (name != NULL) {
+		cJSON_ReplaceItemInObjectCaseSensitive(o, "name",
+		    cJSON_CreateString(pool_printf("%s %s", name, nonce())));
+		json = pool_json_print(o);
+	}
 	return ok_uuid_at(amage_post(WO_BASE "/add", json), id, file, line);
 }
 #define WO_ADD(json, idp)	wo_add_at((json), (idp), __FILE__, __LINE__)
@@ -801,13 +852,11 @@ TEST(edit_of_unknown_work_order_is_400_404_and_creates_nothing)
 
 TEST(edit_with_malformed_path_uuid_is_400_400)
 {
-	static const char *const bad[] = { "not-a-uuid",
-	    "f25e62ea-0100-4f4e-aad2-853cf48df2b",
-	    "f25e62ea-0100-4f4e-aad2-853cf48df2bg", NULL };
 	const char *const *b;
 
-	for (b = bad; *b != NULL; b++)
-		CHECK_BAD_REQUEST(amage_post(p_edit(*b), "{\"name\":\"x\"}"));
+	for (b = bad_uuids(); *b != NULL; b++)
+		CHECK_BAD_REQUEST(amage_post(p_edit(*b), pool_printf(
+		    "{\"name\":\"x %s\"}", nonce())));
 }
 
 /* Edit u with json: 400/404 naming kind and missing; u unchanged. */
@@ -1197,7 +1246,7 @@ TEST(edit_history_unknown_or_malformed_is_refused)
 	    "history", x);
 	CHECK_NOT_FOUND(amage_post(p_hedit(pool_upper(x)),
 	    "{\"message\":\"x\"}"), "history", x);
-	CHECK_BAD_REQUEST(amage_post(p_hedit("not-a-uuid"),
+	CHECK_BAD_REQUEST(amage_post(p_hedit(bad_uuid()),
 	    "{\"message\":\"x\"}"));
 }
 
@@ -1260,7 +1309,7 @@ TEST(delete_history_unknown_or_malformed_is_refused)
 	const char *x = fresh_uuid();
 
 	CHECK_NOT_FOUND(amage_delete(p_hdel(x)), "history", x);
-	CHECK_BAD_REQUEST(amage_delete(p_hdel("not-a-uuid")));
+	CHECK_BAD_REQUEST(amage_delete(p_hdel(bad_uuid())));
 }
 
 TEST(history_of_another_table_is_not_found)
@@ -1644,7 +1693,7 @@ TEST(add_plan_refusals_write_nothing)
 	CHECK_JSON_NULL(g, "elementTypePlanUpdated");
 	CHECK_NOT_FOUND(amage_post(p_padd(x), "{\"elementTypeUuid\":\""
 	    ET_011 "\",\"itemCount\":1}"), "workorder", x);
-	CHECK_BAD_REQUEST(amage_post(p_padd("nope"), "{\"elementTypeUuid\":\""
+	CHECK_BAD_REQUEST(amage_post(p_padd(bad_uuid()), "{\"elementTypeUuid\":\""
 	    ET_011 "\",\"itemCount\":1}"));
 }
 
@@ -1695,7 +1744,7 @@ TEST(edit_plan_refusals_change_nothing)
 	CHECK_UNCHANGED(u, before);
 	CHECK_NOT_FOUND(amage_post(p_pedit(x), "{\"itemCount\":1}"), "plan",
 	    x);
-	CHECK_BAD_REQUEST(amage_post(p_pedit("nope"), "{\"itemCount\":1}"));
+	CHECK_BAD_REQUEST(amage_post(p_pedit(bad_uuid()), "{\"itemCount\":1}"));
 	/* A history uuid is not a plan item. */
 	{
 		const char *h;
@@ -1723,7 +1772,7 @@ TEST(delete_plan_answers_the_deleted_item_then_400_404)
 	CHECK_PLAN(g, 1, 1);
 	CHECK_NOT_FOUND(amage_delete(p_pdel(p)), "plan", p);
 	CHECK_NOT_FOUND(amage_post(p_pedit(p), "{\"itemCount\":1}"), "plan", p);
-	CHECK_BAD_REQUEST(amage_delete(p_pdel("nope")));
+	CHECK_BAD_REQUEST(amage_delete(p_pdel(bad_uuid())));
 	CHECK_PLAN(WO_GET(u), 1, 1);
 }
 
@@ -1768,8 +1817,8 @@ TEST(join_asset_refusals)
 	/* An element type is not an asset. */
 	CHECK_NOT_FOUND(amage_post0(p_join(u, ET_011)), "asset", ET_011);
 	CHECK_NOT_FOUND(amage_post0(p_join(x, ASSET_021)), "workorder", x);
-	CHECK_BAD_REQUEST(amage_post0(p_join(u, "nope")));
-	CHECK_BAD_REQUEST(amage_post0(p_join("nope", ASSET_021)));
+	CHECK_BAD_REQUEST(amage_post0(p_join(u, bad_uuid())));
+	CHECK_BAD_REQUEST(amage_post0(p_join(bad_uuid(), ASSET_021)));
 	/* None of those joined anything: a first join still succeeds. */
 	CHECK_AMAGE_OK(amage_post0(p_join(u, ASSET_021)));
 }
@@ -1796,8 +1845,8 @@ TEST(remove_asset_refusals)
 	    ASSET_022);
 	CHECK_NOT_FOUND(amage_post0(p_rm_asset(u, x)), "asset", x);
 	CHECK_NOT_FOUND(amage_post0(p_rm_asset(x, ASSET_021)), "workorder", x);
-	CHECK_BAD_REQUEST(amage_post0(p_rm_asset(u, "nope")));
-	CHECK_BAD_REQUEST(amage_post0(p_rm_asset("nope", ASSET_021)));
+	CHECK_BAD_REQUEST(amage_post0(p_rm_asset(u, bad_uuid())));
+	CHECK_BAD_REQUEST(amage_post0(p_rm_asset(bad_uuid(), ASSET_021)));
 }
 
 TEST(asset_plans_of_two_work_orders_are_separate)
@@ -1844,8 +1893,8 @@ TEST(remove_asset_plan_entry_by_its_uuid)
 	    ASSET_022);
 	CHECK_AMAGE_OK(amage_post0(p_join(u, ASSET_022)));
 	CHECK_NOT_FOUND(amage_post0(p_rm_entry(x, ev)), "workorder", x);
-	CHECK_BAD_REQUEST(amage_post0(p_rm_entry(u, "nope")));
-	CHECK_BAD_REQUEST(amage_post0(p_rm_entry("nope", ev)));
+	CHECK_BAD_REQUEST(amage_post0(p_rm_entry(u, bad_uuid())));
+	CHECK_BAD_REQUEST(amage_post0(p_rm_entry(bad_uuid(), ev)));
 }
 
 /* ======================================================================== */
@@ -1854,15 +1903,11 @@ TEST(remove_asset_plan_entry_by_its_uuid)
 
 TEST(every_endpoint_refuses_a_malformed_path_uuid_with_400_400)
 {
-	static const char *const bad[] = { "not-a-uuid",
-	    "f25e62ea-0100-4f4e-aad2-853cf48df2b",
-	    "f25e62ea-0100-4f4e-aad2-853cf48df2b9a",
-	    "f25e62ea-0100-4f4e-aad2-853cf48df2bg", NULL };
 	const char *const *b;
 	const char *u;
 
 	REQUIRE((u = WO_WITH_AMOUNT(-1)) != NULL);
-	for (b = bad; *b != NULL; b++) {
+	for (b = bad_uuids(); *b != NULL; b++) {
 		CHECK_BAD_REQUEST(amage_post(p_edit(*b), "{\"name\":\"x\"}"));
 		CHECK_BAD_REQUEST(amage_post(p_hadd(*b), "{\"message\":\"x\"}"));
 		CHECK_BAD_REQUEST(amage_post(p_hedit(*b), "{\"message\":\"x\"}"));

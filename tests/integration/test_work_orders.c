@@ -473,6 +473,8 @@ MALFORMED_TEST(add_with_a_duplicate_key_is_400,
     "{\"name\":\"a\",\"name\":\"b\"}", NULL)
 MALFORMED_TEST(add_with_budget_as_text_is_400,
     "{\"name\":\"x\",\"budget\":\"abc\"}", "budget")
+MALFORMED_TEST(add_with_budget_beyond_a_double_is_400,
+    "{\"name\":\"x\",\"budget\":1e400}", "budget")
 MALFORMED_TEST(add_with_archived_as_text_is_400,
     "{\"name\":\"x\",\"archived\":\"yes\"}", "archived")
 MALFORMED_TEST(add_with_name_as_number_is_400,
@@ -626,6 +628,7 @@ static const struct test_case tests[] = {
 	TEST_ENTRY(add_with_a_json_string_is_400),
 	TEST_ENTRY(add_with_a_duplicate_key_is_400),
 	TEST_ENTRY(add_with_budget_as_text_is_400),
+	TEST_ENTRY(add_with_budget_beyond_a_double_is_400),
 	TEST_ENTRY(add_with_archived_as_text_is_400),
 	TEST_ENTRY(add_with_name_as_number_is_400),
 	TEST_ENTRY(add_with_unknown_state_name_is_400),
