@@ -40,8 +40,10 @@ config_set(struct config *cfg, const char *key, const char *val)
 	    strcmp(key, "PMS_HORIZON_DAYS") == 0) {
 		errno = 0;
 		n = strtoul(val, &end, 10);
-		if (errno != 0 || *val == '\0' || *end != '\0' || n == 0 ||
-		    n > 1UL << 30) {
+		/* Digits only: strtoul would take " +42" and "-1" too. */
+		if (errno != 0 || *val < '0' || *val > '9' || *end != '\0' ||
+		    n == 0 || n > 1UL << 30 ||
+		    (key[4] == 'D' && n > 65535)) {
 			log_error("config: %s: not a positive number", key);
 			return -1;
 		}
@@ -55,11 +57,25 @@ config_set(struct config *cfg, const char *key, const char *val)
 	return 0;
 }
 
+/* s without leading and trailing blanks (modified in place). */
+static char *
+config_trim(char *s)
+{
+	size_t n;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	n = strlen(s);
+	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+		s[--n] = '\0';
+	return s;
+}
+
 static int
 config_read_file(struct config *cfg, const char *path)
 {
 	FILE *f;
-	char line[1024], *eq, *end;
+	char line[1024], *eq, *key;
 	int rc = 0;
 
 	if ((f = fopen(path, "r")) == NULL) {
@@ -68,13 +84,13 @@ config_read_file(struct config *cfg, const char *path)
 	}
 	while (fgets(line, sizeof(line), f) != NULL) {
 		line[strcspn(line, "\r\n")] = '\0';
-		if (line[0] == '#' || (eq = strchr(line, '=')) == NULL)
+		key = config_trim(line);
+		if (*key == '#' || (eq = strchr(key, '=')) == NULL)
 			continue;
 		*eq = '\0';
-		end = eq + 1;
-		if (strncmp(line, "export ", 7) == 0)
-			memmove(line, line + 7, strlen(line + 7) + 1);
-		if (config_set(cfg, line, end) != 0)
+		if (strncmp(key, "export ", 7) == 0)
+			key += 7;
+		if (config_set(cfg, config_trim(key), config_trim(eq + 1)) != 0)
 			rc = -1;
 	}
 	fclose(f);

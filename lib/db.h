@@ -57,7 +57,8 @@ struct db_rows {
 
 struct db;
 
-/* A handle for this process; connects lazily.  Owned: free with db_free. */
+/* A handle for this process; connects lazily.  Owned: free with db_free.
+   It keeps cfg (for reconnects): cfg must outlive it. */
 struct db *db_new(const struct config *cfg);
 void db_free(struct db *db);
 

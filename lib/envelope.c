@@ -195,6 +195,26 @@ respond_error(struct request *rq, const char *code)
 	return respond_pms_error(rq, m, NULL);
 }
 
+/* Cuts s back to its last complete UTF-8 character (snprintf cuts bytes). */
+static void
+utf8_trim_partial(char *s)
+{
+	size_t n = strlen(s), lead, need;
+	unsigned char c;
+
+	if (n == 0)
+		return;
+	lead = n;
+	while (lead > 0 && ((unsigned char)s[lead - 1] & 0xc0) == 0x80)
+		lead--;
+	if (lead == 0)
+		return;
+	c = (unsigned char)s[lead - 1];
+	need = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 1;
+	if (n - (lead - 1) < need)
+		s[lead - 1] = '\0';
+}
+
 int
 respond_validation(struct request *rq, const struct validation *v)
 {
@@ -214,6 +234,8 @@ respond_validation(struct request *rq, const struct validation *v)
 				break;
 			used += (size_t)w;
 		}
+		/* Field names may be the client's own (unknown) keys. */
+		utf8_trim_partial(msg);
 		return respond_amage_result(rq, 400, -1, NULL, 0, 400, msg);
 	}
 	if ((details = cJSON_CreateArray()) == NULL)

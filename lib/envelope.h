@@ -50,8 +50,8 @@ const struct message *message_find(const char *code);
  */
 int respond_error(struct request *rq, const char *code);
 
-/* 400 VALIDATION_FAILED with details (PMS), or 400/400 naming the first
-   field (AMAGE). Returns 0. */
+/* 400 VALIDATION_FAILED with details (PMS), or 400/400 naming every bad
+   field in the message (AMAGE). Returns 0. */
 int respond_validation(struct request *rq, const struct validation *v);
 
 /*

@@ -192,7 +192,8 @@ db_password() {
 write_env_file() {
 	local password=$1 tmp
 	tmp=$(umask 077 && mktemp "$ENV_FILE.XXXXXX")
-	printf 'export PMS_DB_SOCKET=%q PMS_DB_USER=pms PMS_DB_PASSWORD=%q PMS_DB_NAME=pms\n' \
+	# One variable a line: both `source` and the binaries' PMS_CONFIG read it.
+	printf 'export PMS_DB_SOCKET=%s\nexport PMS_DB_USER=pms\nexport PMS_DB_PASSWORD=%s\nexport PMS_DB_NAME=pms\n' \
 		"$DB_SOCK" "$password" >"$tmp"
 	chmod 0600 "$tmp"
 	mv -f "$tmp" "$ENV_FILE"
