@@ -617,9 +617,7 @@ cmd_db_stop() {
 }
 
 cmd_examples() {
-	local today week wo
-	today=$(date -u +%F)
-	week=$(date -u -d '+7 days' +%F)
+	local wo
 	wo=$(cat /proc/sys/kernel/random/uuid)
 	cat <<-EOF
 	# The local stack answers on $BASE_URL.  DEMO ONLY keys and secrets
@@ -628,8 +626,8 @@ cmd_examples() {
 	# PMS API: a unit of the Paris demo hotel (manager key)
 	curl -s -w '\n' -H 'X-API-Key: demo-manager-paris-0123456789abcdef0123456789abcdef' $BASE_URL/v1/units/bbbbbbbb-0000-4000-8000-000000000001
 
-	# Availability of Paris for the coming week (agent key)
-	curl -s -w '\n' -H 'X-API-Key: demo-agent-paris-0123456789abcdef0123456789abcdef01' '$BASE_URL/v1/availability?establishmentId=11111111-1111-4111-8111-111111111111&from=$today&to=$week'
+	# Another unit with the Paris agent key (any role may read)
+	curl -s -w '\n' -H 'X-API-Key: demo-agent-paris-0123456789abcdef0123456789abcdef01' $BASE_URL/v1/units/bbbbbbbb-0000-4000-8000-000000000002
 
 	# Out of scope: the Lyon manager key on a Paris unit (403)
 	curl -s -w '\n' -H 'X-API-Key: demo-manager-lyon-0123456789abcdef0123456789abcdef' $BASE_URL/v1/units/bbbbbbbb-0000-4000-8000-000000000001
