@@ -94,8 +94,13 @@ test: deps
 	@scripts/test.sh
 
 bench: deps
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory all build/release/bench_sign
 	@scripts/bench.sh
+
+build/release/bench_sign: tests/bench/bench_sign.c build/release/libpms.a $(LIB_HDR)
+	@mkdir -p $(@D)
+	@echo "  LD $@"
+	@$(CC) $(CFLAGS_release) -o $@ $< build/release/libpms.a $(LDLIBS)
 
 clean:
 	rm -rf build bin $(RELEASE_BINS)

@@ -1,12 +1,15 @@
 /*
  * auth: who is calling, checked before any handler runs.
  *  - PMS: the X-API-Key header is hashed (SHA-256) and looked up with its
- *    scope in one query; the key itself is never stored nor logged.  Every
- *    request reads the database, so a revoked key stops at once.
- *  - AMAGE: the three signature headers of SPEC 3.1.  The client row and
- *    its device restriction come in one query; the HMAC is verified in
- *    constant time (sign.c); POST and DELETE signatures are recorded so a
- *    replay is refused (the primary key does the check atomically).
+ *    role and scope; the key itself is never stored nor logged.
+ *  - AMAGE: the three signature headers of SPEC 3.1.  The client's secret
+ *    and device restriction are looked up; the HMAC is verified in constant
+ *    time (sign.c); POST and DELETE signatures are recorded so a replay is
+ *    refused (the primary key makes the check atomic across workers).
+ * Lookups that succeed are kept per worker for AUTH_CACHE_SECONDS, which
+ * saves a database round trip on most requests; a revoked key or client
+ * therefore stops working within that many seconds.  Unknown keys are not
+ * cached (a client guessing keys cannot fill the cache).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,12 +23,53 @@
 #include "sign.h"
 #include "uuid.h"
 
+#define AUTH_CACHE_SECONDS 2
+#define AUTH_CACHE_SLOTS 16
+#define AMAGE_MAX_DEVICES 32
 #define REPLAY_PURGE_EVERY 256
 
-static const char auth_key_sql[] =
-    "SELECT k.id, k.role, k.all_establishments, s.establishment_id "
-    "FROM api_keys k LEFT JOIN api_key_scopes s ON s.api_key_id = k.id "
-    "WHERE k.key_sha256 = ? AND k.revoked_at IS NULL";
+/* One cached lookup: what the database said about a key, until expires. */
+struct auth_cached_key {
+	char sha[SIGN_HEX_LEN + 1];	/* empty: free slot */
+	time_t expires;
+	struct principal who;
+};
+
+struct auth_cached_client {
+	char api_key[129];		/* empty: free slot */
+	time_t expires;
+	int64_t id;
+	char secret[257];
+	int ndevices;			/* 0: any device */
+	char devices[AMAGE_MAX_DEVICES][UUID_STR_LEN + 1];
+};
+
+static struct auth_cached_key key_cache[AUTH_CACHE_SLOTS];
+static struct auth_cached_client client_cache[AUTH_CACHE_SLOTS];
+
+static time_t
+auth_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec;
+}
+
+/* The slot to fill: a free or expired one, else the one expiring first. */
+#define AUTH_VICTIM(cache, field, now, out) do {			\
+	size_t i_;							\
+	(out) = &(cache)[0];						\
+	for (i_ = 0; i_ < AUTH_CACHE_SLOTS; i_++) {			\
+		if ((cache)[i_].field[0] == '\0' ||			\
+		    (cache)[i_].expires <= (now)) {			\
+			(out) = &(cache)[i_];				\
+			break;						\
+		}							\
+		if ((cache)[i_].expires < (out)->expires)		\
+			(out) = &(cache)[i_];				\
+	}								\
+} while (0)
 
 static const char *
 auth_db_failure(int rc)
@@ -34,21 +78,29 @@ auth_db_failure(int rc)
 	    "SERVICE_UNAVAILABLE" : "INTERNAL_ERROR";
 }
 
+static const char auth_key_sql[] =
+    "SELECT k.id, k.role, k.all_establishments, s.establishment_id "
+    "FROM api_keys k LEFT JOIN api_key_scopes s ON s.api_key_id = k.id "
+    "WHERE k.key_sha256 = ? AND k.revoked_at IS NULL";
+
+/* The principal of the key whose SHA-256 is sha: cached or read. */
 static const char *
-auth_api_key(struct request *rq, enum route_auth kind)
+auth_key_lookup(struct request *rq, const char *sha, struct principal *who)
 {
-	const char *key = request_header(rq, "X-API-Key"), *code = NULL, *est;
-	char hash[SIGN_HEX_LEN + 1];
+	struct auth_cached_key *slot;
 	struct db_rows *rows = NULL;
-	struct principal *who = &rq->who;
+	const char *code = NULL, *est;
+	time_t now = auth_now();
+	size_t i;
 	int rc, r;
 
-	if (key == NULL || *key == '\0')
-		return "UNAUTHENTICATED";
-	if (strlen(key) > 256)
-		return "UNAUTHENTICATED";
-	sign_sha256_hex(key, strlen(key), hash);
-	rc = db_query(rq->db, auth_key_sql, (struct db_param[]){ DB_STR(hash) },
+	for (i = 0; i < AUTH_CACHE_SLOTS; i++)
+		if (key_cache[i].expires > now &&
+		    strcmp(key_cache[i].sha, sha) == 0) {
+			*who = key_cache[i].who;
+			return NULL;
+		}
+	rc = db_query(rq->db, auth_key_sql, (struct db_param[]){ DB_STR(sha) },
 	    1, &rows);
 	if (rc != DB_OK) {
 		code = auth_db_failure(rc);
@@ -68,11 +120,29 @@ auth_api_key(struct request *rq, enum route_auth kind)
 		if ((est = db_cell(rows, r, 3)) != NULL)
 			snprintf(who->scope[who->nscope++], sizeof(who->scope[0]),
 			    "%s", est);
-	if (kind == AUTH_MANAGER && who->role != ROLE_MANAGER)
-		code = "FORBIDDEN";
+	AUTH_VICTIM(key_cache, sha, now, slot);
+	memcpy(slot->sha, sha, sizeof(slot->sha));
+	slot->expires = now + AUTH_CACHE_SECONDS;
+	slot->who = *who;
 done:
 	db_rows_free(rows);
 	return code;
+}
+
+static const char *
+auth_api_key(struct request *rq, enum route_auth kind)
+{
+	const char *key = request_header(rq, "X-API-Key"), *code;
+	char sha[SIGN_HEX_LEN + 1];
+
+	if (key == NULL || *key == '\0' || strlen(key) > 256)
+		return "UNAUTHENTICATED";
+	sign_sha256_hex(key, strlen(key), sha);
+	if ((code = auth_key_lookup(rq, sha, &rq->who)) != NULL)
+		return code;
+	if (kind == AUTH_MANAGER && rq->who.role != ROLE_MANAGER)
+		return "FORBIDDEN";
+	return NULL;
 }
 
 int
@@ -91,11 +161,9 @@ auth_scope_allows(const struct request *rq, const char *establishment_id)
 }
 
 static const char amage_client_sql[] =
-    "SELECT c.id, c.secret, "
-    "EXISTS (SELECT 1 FROM amage_client_devices d WHERE d.client_id = c.id), "
-    "EXISTS (SELECT 1 FROM amage_client_devices d WHERE d.client_id = c.id "
-    "AND d.device_uuid = ?) "
-    "FROM amage_clients c WHERE c.api_key = ? AND c.revoked_at IS NULL";
+    "SELECT c.id, c.secret, d.device_uuid FROM amage_clients c "
+    "LEFT JOIN amage_client_devices d ON d.client_id = c.id "
+    "WHERE c.api_key = ? AND c.revoked_at IS NULL";
 
 static const char amage_replay_sql[] =
     "INSERT INTO amage_seen_signatures (signature, client_id, seen_at) "
@@ -106,27 +174,26 @@ static const char amage_replay_purge_sql[] =
     "DELETE FROM amage_seen_signatures "
     "WHERE seen_at < UTC_TIMESTAMP() - INTERVAL 11 MINUTE LIMIT 1000";
 
+/* The client of api_key: cached or read.  NULL and *out, or a code. */
 static const char *
-auth_amage(struct request *rq)
+auth_client_lookup(struct request *rq, const char *api_key,
+    const struct auth_cached_client **out)
 {
-	static unsigned purge_counter;
-	const char *device = request_header(rq, "device-uuid");
-	const char *api_key = request_header(rq, "api-key");
-	const char *api_sign = request_header(rq, "api-sign");
-	const char *code = NULL;
-	char dev[UUID_STR_LEN + 1], v1[SIGN_HEX_LEN + 1];
+	struct auth_cached_client *slot;
 	struct db_rows *rows = NULL;
-	int64_t t, client_id;
-	int rc;
+	const char *code = NULL, *dev;
+	time_t now = auth_now();
+	size_t i;
+	int rc, r;
 
-	if (device == NULL || api_key == NULL || api_sign == NULL ||
-	    *device == '\0' || *api_key == '\0' || *api_sign == '\0')
-		return "SIGNATURE_MISSING";
-	if (uuid_parse(device, dev) != 0 ||
-	    sign_parse_header(api_sign, &t, v1) != 0 || strlen(api_key) > 128)
-		return "SIGNATURE_INVALID";
+	for (i = 0; i < AUTH_CACHE_SLOTS; i++)
+		if (client_cache[i].expires > now &&
+		    strcmp(client_cache[i].api_key, api_key) == 0) {
+			*out = &client_cache[i];
+			return NULL;
+		}
 	rc = db_query(rq->db, amage_client_sql,
-	    (struct db_param[]){ DB_STR(dev), DB_STR(api_key) }, 2, &rows);
+	    (struct db_param[]){ DB_STR(api_key) }, 1, &rows);
 	if (rc != DB_OK) {
 		code = auth_db_failure(rc);
 		goto done;
@@ -135,47 +202,86 @@ auth_amage(struct request *rq)
 		code = "CLIENT_UNKNOWN";
 		goto done;
 	}
-	client_id = strtoll(db_cell(rows, 0, 0), NULL, 10);
-	if (strcmp(db_cell(rows, 0, 2), "1") == 0 &&
-	    strcmp(db_cell(rows, 0, 3), "1") != 0) {
-		code = "DEVICE_NOT_ALLOWED";
-		goto done;
-	}
+	AUTH_VICTIM(client_cache, api_key, now, slot);
+	memset(slot, 0, sizeof(*slot));
+	snprintf(slot->api_key, sizeof(slot->api_key), "%s", api_key);
+	slot->id = strtoll(db_cell(rows, 0, 0), NULL, 10);
+	snprintf(slot->secret, sizeof(slot->secret), "%s", db_cell(rows, 0, 1));
+	for (r = 0; r < rows->nrows; r++)
+		if ((dev = db_cell(rows, r, 2)) != NULL &&
+		    slot->ndevices < AMAGE_MAX_DEVICES)
+			snprintf(slot->devices[slot->ndevices++],
+			    sizeof(slot->devices[0]), "%s", dev);
+	slot->expires = now + AUTH_CACHE_SECONDS;
+	*out = slot;
+done:
+	db_rows_free(rows);
+	return code;
+}
+
+static int
+auth_device_allowed(const struct auth_cached_client *c, const char *dev)
+{
+	int i;
+
+	if (c->ndevices == 0)
+		return 1;
+	for (i = 0; i < c->ndevices; i++)
+		if (strcmp(c->devices[i], dev) == 0)
+			return 1;
+	return 0;
+}
+
+static const char *
+auth_amage(struct request *rq)
+{
+	static unsigned purge_counter;
+	const char *device = request_header(rq, "device-uuid");
+	const char *api_key = request_header(rq, "api-key");
+	const char *api_sign = request_header(rq, "api-sign");
+	const struct auth_cached_client *client;
+	char dev[UUID_STR_LEN + 1], v1[SIGN_HEX_LEN + 1];
+	const char *code;
+	int64_t t;
+	int rc;
+
+	if (device == NULL || api_key == NULL || api_sign == NULL ||
+	    *device == '\0' || *api_key == '\0' || *api_sign == '\0')
+		return "SIGNATURE_MISSING";
+	if (uuid_parse(device, dev) != 0 ||
+	    sign_parse_header(api_sign, &t, v1) != 0 || strlen(api_key) > 128)
+		return "SIGNATURE_INVALID";
+	if ((code = auth_client_lookup(rq, api_key, &client)) != NULL)
+		return code;
+	if (!auth_device_allowed(client, dev))
+		return "DEVICE_NOT_ALLOWED";
 	/* Signed over the device header as sent, not its canonical form. */
-	switch (sign_verify(api_sign, db_cell(rows, 0, 1), (int64_t)time(NULL),
+	switch (sign_verify(api_sign, client->secret, (int64_t)time(NULL),
 	    rq->method, rq->request_uri, device, rq->body ? rq->body : "",
 	    rq->body_len, v1)) {
 	case SIGN_OK:
 		break;
 	case SIGN_EXPIRED:
-		code = "SIGNATURE_EXPIRED";
-		goto done;
+		return "SIGNATURE_EXPIRED";
 	default:
-		code = "SIGNATURE_INVALID";
-		goto done;
+		return "SIGNATURE_INVALID";
 	}
 	if (strcmp(rq->method, "POST") == 0 || strcmp(rq->method, "DELETE") == 0) {
 		rc = db_exec(rq->db, amage_replay_sql,
-		    (struct db_param[]){ DB_STR(v1), DB_I64(client_id) }, 2,
+		    (struct db_param[]){ DB_STR(v1), DB_I64(client->id) }, 2,
 		    NULL, NULL);
-		if (rc == DB_ERR_DUPLICATE) {
-			code = "SIGNATURE_REPLAYED";
-			goto done;
-		}
-		if (rc != DB_OK) {
-			code = auth_db_failure(rc);
-			goto done;
-		}
+		if (rc == DB_ERR_DUPLICATE)
+			return "SIGNATURE_REPLAYED";
+		if (rc != DB_OK)
+			return auth_db_failure(rc);
 		if (++purge_counter % REPLAY_PURGE_EVERY == 0)
 			(void)db_exec(rq->db, amage_replay_purge_sql, NULL, 0,
 			    NULL, NULL);
 	}
 	memset(&rq->who, 0, sizeof(rq->who));
 	rq->who.authenticated = 1;
-	rq->who.key_id = client_id;
-done:
-	db_rows_free(rows);
-	return code;
+	rq->who.key_id = client->id;
+	return NULL;
 }
 
 const char *

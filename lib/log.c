@@ -12,6 +12,24 @@
 #include "log.h"
 #include "request.h"
 
+/* getpid() is a system call on every request otherwise (glibc no longer
+   caches it); log_init() runs again in each forked worker. */
+static long log_pid;
+
+void
+log_init(void)
+{
+	log_pid = (long)getpid();
+}
+
+static long
+log_getpid(void)
+{
+	if (log_pid == 0)
+		log_init();
+	return log_pid;
+}
+
 static void
 log_stamp(char *buf, size_t len)
 {
@@ -34,7 +52,7 @@ log_request(const struct request *rq, double duration_ms)
 	log_stamp(stamp, sizeof(stamp));
 	/* One fprintf: stderr is unbuffered, so the line is one write(2). */
 	fprintf(stderr, "%s pid=%ld trace=%s method=%s path=%s status=%d "
-	    "ms=%.2f key=%lld\n", stamp, (long)getpid(), rq->trace_id,
+	    "ms=%.2f key=%lld\n", stamp, log_getpid(), rq->trace_id,
 	    rq->method ? rq->method : "-", rq->path[0] ? rq->path : "-",
 	    rq->status, duration_ms,
 	    rq->who.authenticated ? (long long)rq->who.key_id : -1LL);
@@ -47,7 +65,7 @@ log_line(const char *level, const char *fmt, va_list ap)
 
 	log_stamp(stamp, sizeof(stamp));
 	vsnprintf(msg, sizeof(msg), fmt, ap);
-	fprintf(stderr, "%s pid=%ld %s: %s\n", stamp, (long)getpid(), level, msg);
+	fprintf(stderr, "%s pid=%ld %s: %s\n", stamp, log_getpid(), level, msg);
 }
 
 void

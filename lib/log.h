@@ -8,6 +8,9 @@
 
 struct request;
 
+/* Records this process's pid for the log lines; call again after fork(). */
+void log_init(void);
+
 void log_request(const struct request *rq, double duration_ms);
 void log_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* A process event worth a line (start, stop, worker replaced). */

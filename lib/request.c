@@ -200,6 +200,16 @@ request_respond_raw(struct request *rq, int status, const char *body,
 }
 
 void
+request_respond_owned(struct request *rq, int status, char *body, size_t len)
+{
+	free(rq->resp_body);
+	rq->resp_body = body;
+	rq->resp_len = len;
+	rq->status = status;
+	rq->responded = 1;
+}
+
+void
 request_respond_json(struct request *rq, int status, cJSON *json)
 {
 	char *text;

@@ -112,6 +112,9 @@ int request_content_type_is(const struct request *rq, const char *types);
 void request_respond_json(struct request *rq, int status, cJSON *json);
 void request_respond_raw(struct request *rq, int status, const char *body,
     size_t len);
+/* Like request_respond_raw, but takes ownership of body (malloc'd). */
+void request_respond_owned(struct request *rq, int status, char *body,
+    size_t len);
 /* Adds a response header line; silently dropped if it does not fit. */
 void request_add_header(struct request *rq, const char *name, const char *value);
 

@@ -265,6 +265,7 @@ server_fork_worker(int listen_fd, const struct family *fam,
 	pid_t pid = fork();
 
 	if (pid == 0) {
+		log_init();
 		/* Die with the master, even if it is killed with SIGKILL. */
 		prctl(PR_SET_PDEATHSIG, SIGTERM);
 		if (getppid() == 1)

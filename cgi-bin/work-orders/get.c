@@ -1,22 +1,24 @@
 /*
  * GET /get/by-uuid/{uuid}: one WorkOrderDto.  Malformed uuid: 400/400;
  * none: a real 404; two records with that uuid (the seed allows duplicate
- * uuids): 400 "duplicated entry".
+ * uuids): 400 "duplicated entry".  The JSON comes stored with the row.
  */
+#include <stdlib.h>
+
 #include "envelope.h"
 #include "request.h"
 #include "uuid.h"
 #include "work_order.h"
 
 static const char work_order_get_sql[] =
-    WORK_ORDER_SELECT "WHERE uuid = ? LIMIT 2";
+    "SELECT id, dto FROM work_orders WHERE uuid = ? LIMIT 2";
 
 int
 work_order_get(struct request *rq)
 {
 	char id[UUID_STR_LEN + 1];
+	struct work_order_buf out = { 0 };
 	struct db_rows *rows = NULL;
-	cJSON *dto;
 	int rc;
 
 	if (uuid_parse(request_path_param(rq, "uuid"), id) != 0)
@@ -29,12 +31,15 @@ work_order_get(struct request *rq)
 		rc = respond_error(rq, "WORK_ORDER_NOT_FOUND");
 	else if (rows->nrows > 1)
 		rc = respond_error(rq, "DUPLICATED_ENTRY");
-	else if ((dto = work_order_json(rows, 0)) == NULL)
+	else if (work_order_dto_append(&out, db_cell(rows, 0, 0),
+	    db_cell(rows, 0, 1), rows->len[1]) != 0)
 		rc = respond_error(rq, "INTERNAL_ERROR");
 	else {
-		request_respond_json(rq, 200, dto);
+		request_respond_owned(rq, 200, out.data, out.len);
+		out.data = NULL;
 		rc = 0;
 	}
+	free(out.data);
 	db_rows_free(rows);
 	return rc;
 }

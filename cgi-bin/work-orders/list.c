@@ -26,7 +26,7 @@ static const char list_block_sql[] =
     "WHERE total > ? ORDER BY block LIMIT 1";
 
 static const char list_page_sql[] =
-    WORK_ORDER_SELECT "WHERE id >= ? ORDER BY id LIMIT ?, ?";
+    "SELECT id, dto FROM work_orders WHERE id >= ? ORDER BY id LIMIT ?, ?";
 
 /* A positive decimal of at most 9 digits from the query, or def. -1 bad. */
 static long
@@ -53,9 +53,9 @@ int
 work_order_list(struct request *rq)
 {
 	struct db_rows *block = NULL, *rows = NULL;
+	struct work_order_buf out = { 0 };
 	long page, size;
 	int64_t offset, start, before;
-	cJSON *arr = NULL, *dto;
 	char msg[96];
 	int rc, r;
 
@@ -86,21 +86,22 @@ work_order_list(struct request *rq)
 		rc = respond_db_failure(rq, rc);
 		goto done;
 	}
-	if ((arr = cJSON_CreateArray()) == NULL) {
-		rc = respond_error(rq, "INTERNAL_ERROR");
-		goto done;
-	}
-	for (r = 0; r < rows->nrows; r++) {
-		if ((dto = work_order_json(rows, r)) == NULL) {
-			cJSON_Delete(arr);
+	for (r = 0; r < rows->nrows; r++)
+		if (work_order_buf_add(&out, r ? "," : "[", 1) != 0 ||
+		    work_order_dto_append(&out, db_cell(rows, r, 0),
+		    db_cell(rows, r, 1), rows->len[(size_t)r * 2 + 1]) != 0) {
 			rc = respond_error(rq, "INTERNAL_ERROR");
 			goto done;
 		}
-		cJSON_AddItemToArray(arr, dto);
+	if (work_order_buf_add(&out, "]", 1) != 0) {
+		rc = respond_error(rq, "INTERNAL_ERROR");
+		goto done;
 	}
-	request_respond_json(rq, 200, arr);
+	request_respond_owned(rq, 200, out.data, out.len);
+	out.data = NULL;
 	rc = 0;
 done:
+	free(out.data);
 	db_rows_free(block);
 	db_rows_free(rows);
 	return rc;

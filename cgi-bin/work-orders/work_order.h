@@ -18,25 +18,18 @@ struct request;
 extern const struct field work_order_fields[];		/* add */
 extern const struct field work_order_edit_fields[];	/* edit */
 
-/* SELECT list of every WorkOrderDto field, in work_order_json()'s order. */
-#define WORK_ORDER_SELECT \
-	"SELECT id, uuid, name, description, type_uuid, state_name, " \
-	"priority_name, archived, contract_uuid, contract_scope_uuid, " \
-	"account_uuid, " WO_DT("created") ", " WO_DT("begin_date") ", " \
-	WO_DT("deadline_date") ", notes, " WO_DT("start_date") ", " \
-	WO_DT("finish_date") ", assigned_department_uuid, assigned_user_uuid, " \
-	"assigned_contractor_uuid, verify_user_uuid, protocol_number, " \
-	"parent_uuid, customer_uuid, location_uuid, place_of_work_uuid, " \
-	"budget, hours_estimated, work_amount, work_amount_unit, " \
-	"work_unit_minutes_total, work_unit_minutes, work_unit_price, " \
-	"progress_completed, element_type_plan_completed, " \
-	"element_type_plan_total_count, element_type_plan_completed_count, " \
-	WO_DT("progress_completed_updated") ", " \
-	WO_DT("element_type_plan_updated") " FROM work_orders "
-#define WO_DT(col) "DATE_FORMAT(" col ", '%Y-%m-%dT%H:%i:%s')"
-
-/* The WorkOrderDto of row r of a WORK_ORDER_SELECT result; owned by caller. */
-cJSON *work_order_json(const struct db_rows *rows, int r);
+/*
+ * A WorkOrderDto as JSON text, from the `id` and `dto` columns (the dto is
+ * kept by triggers, schema/005): "{"id":<id>," followed by the dto without
+ * its opening brace.  Appends to buf; -1 when it does not fit.
+ */
+struct work_order_buf {
+	char *data;		/* owned, malloc'd */
+	size_t len, cap;
+};
+int work_order_dto_append(struct work_order_buf *buf, const char *id,
+    const char *dto, size_t dto_len);
+int work_order_buf_add(struct work_order_buf *buf, const char *s, size_t n);
 
 /*
  * Outcomes of a write's transaction body besides the DB statuses (< 0):

@@ -1,7 +1,8 @@
 /*
- * The WorkOrderDto: which fields a client may send and their kinds, how a
- * database row becomes the seed's JSON (null for empty optional fields),
- * and the check that every referenced uuid exists with its kind.
+ * The WorkOrderDto: which fields a client may send and their kinds, how
+ * the stored JSON of a row (schema/005, null for empty optional fields)
+ * becomes the seed's object, and the check that every referenced uuid
+ * exists with its kind.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -77,68 +78,39 @@ const struct field work_order_edit_fields[] = {
 	{ .name = NULL }
 };
 
-enum dto_out { OUT_ID, OUT_STR, OUT_BOOL, OUT_DOUBLE, OUT_INT };
-
-/* JSON names in WORK_ORDER_SELECT's column order, with their output kind. */
-static const struct {
-	const char *json;
-	enum dto_out out;
-} dto_columns[] = {
-	{ "id", OUT_ID }, { "uuid", OUT_STR }, { "name", OUT_STR },
-	{ "description", OUT_STR }, { "typeUuid", OUT_STR },
-	{ "stateName", OUT_STR }, { "priorityName", OUT_STR },
-	{ "archived", OUT_BOOL }, { "contractUuid", OUT_STR },
-	{ "contractScopeUuid", OUT_STR }, { "accountUuid", OUT_STR },
-	{ "created", OUT_STR }, { "beginDate", OUT_STR },
-	{ "deadlineDate", OUT_STR }, { "notes", OUT_STR },
-	{ "startDate", OUT_STR }, { "finishDate", OUT_STR },
-	{ "assignedDepartmentUuid", OUT_STR }, { "assignedUserUuid", OUT_STR },
-	{ "assignedContractorUuid", OUT_STR }, { "verifyUserUuid", OUT_STR },
-	{ "protocolNumber", OUT_STR }, { "parentUuid", OUT_STR },
-	{ "customerUuid", OUT_STR }, { "locationUuid", OUT_STR },
-	{ "placeOfWorkUuid", OUT_STR }, { "budget", OUT_DOUBLE },
-	{ "hoursEstimated", OUT_DOUBLE }, { "workAmount", OUT_DOUBLE },
-	{ "workAmountUnit", OUT_STR }, { "workUnitMinutesTotal", OUT_DOUBLE },
-	{ "workUnitMinutes", OUT_DOUBLE }, { "workUnitPrice", OUT_DOUBLE },
-	{ "progressCompleted", OUT_INT }, { "elementTypePlanCompleted", OUT_BOOL },
-	{ "elementTypePlanTotalCount", OUT_INT },
-	{ "elementTypePlanCompletedCount", OUT_INT },
-	{ "progressCompletedUpdated", OUT_STR },
-	{ "elementTypePlanUpdated", OUT_STR },
-};
-
-cJSON *
-work_order_json(const struct db_rows *rows, int r)
+int
+work_order_buf_add(struct work_order_buf *buf, const char *s, size_t n)
 {
-	cJSON *o;
-	const char *v;
-	size_t c;
+	size_t cap;
+	char *p;
 
-	if ((o = cJSON_CreateObject()) == NULL)
-		return NULL;
-	for (c = 0; c < sizeof(dto_columns) / sizeof(dto_columns[0]); c++) {
-		v = db_cell(rows, r, (int)c);
-		if (v == NULL) {
-			cJSON_AddNullToObject(o, dto_columns[c].json);
-			continue;
-		}
-		switch (dto_columns[c].out) {
-		case OUT_STR:
-			cJSON_AddStringToObject(o, dto_columns[c].json, v);
-			break;
-		case OUT_BOOL:
-			cJSON_AddBoolToObject(o, dto_columns[c].json,
-			    strcmp(v, "0") != 0);
-			break;
-		case OUT_ID:
-		case OUT_INT:
-		case OUT_DOUBLE:
-			cJSON_AddNumberToObject(o, dto_columns[c].json,
-			    strtod(v, NULL));
-			break;
-		}
+	if (buf->len + n + 1 > buf->cap) {
+		cap = buf->cap ? buf->cap : 2048;
+		while (cap < buf->len + n + 1)
+			cap *= 2;
+		if ((p = realloc(buf->data, cap)) == NULL)
+			return -1;
+		buf->data = p;
+		buf->cap = cap;
 	}
-	return o;
+	memcpy(buf->data + buf->len, s, n);
+	buf->len += n;
+	buf->data[buf->len] = '\0';
+	return 0;
+}
+
+int
+work_order_dto_append(struct work_order_buf *buf, const char *id,
+    const char *dto, size_t dto_len)
+{
+	/* The stored dto is a compact JSON object without id: splice it in. */
+	if (id == NULL || dto == NULL || dto_len < 2 || dto[0] != '{')
+		return -1;
+	if (work_order_buf_add(buf, "{\"id\":", 6) != 0 ||
+	    work_order_buf_add(buf, id, strlen(id)) != 0 ||
+	    work_order_buf_add(buf, dto_len > 2 ? "," : "", dto_len > 2) != 0)
+		return -1;
+	return work_order_buf_add(buf, dto + 1, dto_len - 1);
 }
 
 /* Referenced uuids: JSON name, amage_references kind (NULL: a work order). */

@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# bench.sh: `make bench`, never part of `make test`.  Drives the local stack
+# through nginx with wrk (-t2 -c16, BENCH_SECONDS each, default 10) and
+# prints one table: requests/s, p50, p99, non-2xx responses, and the ratio
+# to nginx answering a static `return 200` from the same nginx in the same
+# run; then each pool's worker RSS.
+#   rows: static, get/by-uuid (random uuids over >= 100,000 work orders),
+#   count, list page 1 and the last page (size 50), add (every request
+#   signed afresh with a distinct body, pre-generated: wrk's Lua has no
+#   HMAC), and PMS GET /v1/units/{unitId} with a demo key.
+# Starts the stack if it is not up and loads the work orders it needs
+# (reusing what is there).  BENCH_SECONDS, BENCH_CONNECTIONS, BENCH_THREADS.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+SECONDS_EACH=${BENCH_SECONDS:-10}
+CONNS=${BENCH_CONNECTIONS:-16}
+THREADS=${BENCH_THREADS:-2}
+URL=http://127.0.0.1:8080
+W=/rest/amage/v1/work-orders
+SECRET=demo-amage-secret-0123456789abcdef	# DEMO ONLY client of the demo seed
+KEY=demo-amage-client
+DEVICE=0e0e0e0e-0000-4000-8000-000000000001
+WORK=$ROOT/var/bench
+SIGN=$ROOT/build/release/bench_sign
+
+command -v wrk >/dev/null || { echo "bench: wrk missing (make deps installs it)" >&2; exit 1; }
+scripts/stack.sh status >/dev/null 2>&1 || scripts/stack.sh start
+[ "$(cat var/run/variant 2>/dev/null || echo release)" = release ] ||
+	echo "bench: warning: the stack runs the ASan build; 'make stop && make bench' measures the release build" >&2
+scripts/load-work-orders.sh 100000
+mkdir -p "$WORK"
+# shellcheck disable=SC1091
+. var/pms.env
+mariadb --socket="$PMS_DB_SOCKET" -uroot -N -B pms \
+	-e "SELECT uuid FROM work_orders ORDER BY RAND() LIMIT 10000" >"$WORK/uuids.txt"
+
+# Milliseconds from wrk's "1.23ms" / "850.00us" / "1.02s".
+to_ms() {
+	awk -v v="$1" 'BEGIN {
+		n = v + 0
+		if (v ~ /us$/) n /= 1000; else if (v ~ /ms$/) n += 0;
+		else if (v ~ /s$/) n *= 1000
+		printf "%.2f", n }'
+}
+
+# run NAME FILE: one wrk run replaying FILE's requests; prints a table row.
+STATIC_RPS=
+run() {
+	local name=$1 file=$2 out rps p50 p99 non2xx ratio
+	out=$(wrk -t"$THREADS" -c"$CONNS" -d"${SECONDS_EACH}s" --latency \
+		-s scripts/bench.lua "$URL" -- "$file" "$THREADS" 2>&1)
+	rps=$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")
+	p50=$(to_ms "$(awk '$1 == "50%" {print $2}' <<<"$out")")
+	p99=$(to_ms "$(awk '$1 == "99%" {print $2}' <<<"$out")")
+	non2xx=$(awk '/Non-2xx or 3xx responses:/ {print $NF}' <<<"$out")
+	non2xx=${non2xx:-0}
+	[ -n "$STATIC_RPS" ] || STATIC_RPS=$rps
+	ratio=$(awk -v a="$rps" -v b="$STATIC_RPS" 'BEGIN {printf "%.3f", a / b}')
+	printf '%-22s %10.0f %9s %9s %9s %9s\n' "$name" "$rps" "$p50" "$p99" "$non2xx" "$ratio"
+}
+
+printf 'GET\t/bench/static\t\t\n' >"$WORK/static.txt"
+printf 'GET\t/v1/units/bbbbbbbb-0000-4000-8000-000000000001\tX-API-Key: demo-agent-paris-0123456789abcdef0123456789abcdef01\t\n' >"$WORK/unit.txt"
+count=$(mariadb --socket="$PMS_DB_SOCKET" -uroot -N -B pms -e "SELECT SUM(n) FROM work_order_id_blocks")
+last=$(( (count + 49) / 50 ))
+
+echo "bench: wrk -t$THREADS -c$CONNS, ${SECONDS_EACH} s a row, $count work orders, $(nproc) cores"
+printf '%-22s %10s %9s %9s %9s %9s\n' row 'req/s' 'p50 ms' 'p99 ms' 'non-2xx' 'x static'
+run static "$WORK/static.txt"
+# Signatures are made just before each row: they hold for 300 s.
+"$SIGN" get "$SECRET" "$KEY" "$DEVICE" "$W/get/by-uuid/" <"$WORK/uuids.txt" >"$WORK/get.txt"
+run get/by-uuid "$WORK/get.txt"
+"$SIGN" path "$SECRET" "$KEY" "$DEVICE" "$W/count" >"$WORK/count.txt"
+run count "$WORK/count.txt"
+"$SIGN" path "$SECRET" "$KEY" "$DEVICE" "$W/list?page=1&size=50" >"$WORK/list1.txt"
+run "list page 1" "$WORK/list1.txt"
+"$SIGN" path "$SECRET" "$KEY" "$DEVICE" "$W/list?page=$last&size=50" >"$WORK/listlast.txt"
+run "list page $last" "$WORK/listlast.txt"
+# Enough distinct bodies that none is sent twice at 20,000 req/s.
+"$SIGN" add "$SECRET" "$KEY" "$DEVICE" $(( SECONDS_EACH * 20000 )) >"$WORK/add.txt"
+run add "$WORK/add.txt"
+run "units GET (PMS)" "$WORK/unit.txt"
+
+echo
+echo "worker RSS (KiB), per pool: max / mean over its workers"
+for f in units allotments long-stay-contracts work-orders; do
+	master=$(cat "var/run/$f.pid" 2>/dev/null) || continue
+	pgrep -P "$master" | while read -r pid; do
+		awk '/^VmRSS:/ {print $2}' "/proc/$pid/status"
+	done | awk -v f="$f" '{ s += $1; if ($1 > m) m = $1; n++ }
+		END { if (n) printf "  %-22s %6d / %6d  (%d workers)\n", f, m, s / n, n }'
+done
