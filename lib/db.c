@@ -138,8 +138,17 @@ db_ensure(struct db *db)
 		return DB_ERR_NOMEM;
 	mysql_options(m, MYSQL_SET_CHARSET_NAME, "utf8mb4");
 	mysql_options(m, MYSQL_OPT_CONNECT_TIMEOUT, &timeout);
-	mysql_options(m, MYSQL_OPT_READ_TIMEOUT, &rw_timeout);
-	mysql_options(m, MYSQL_OPT_WRITE_TIMEOUT, &rw_timeout);
+	/*
+	 * With a read timeout Connector/C reads non-blocking: a recv that
+	 * fails with EAGAIN, a poll, a second recv, on every result.  Over a
+	 * local socket the kernel reports a dead server at once, so no
+	 * timeout is needed there and each result costs one blocking recv.
+	 * Over TCP a silent network must not hang a worker: keep it.
+	 */
+	if (c->db_socket[0] == '\0') {
+		mysql_options(m, MYSQL_OPT_READ_TIMEOUT, &rw_timeout);
+		mysql_options(m, MYSQL_OPT_WRITE_TIMEOUT, &rw_timeout);
+	}
 	/* Automatic reconnect would invalidate our prepared statements. */
 	mysql_options(m, MYSQL_OPT_RECONNECT, &off);
 	if (mysql_real_connect(m, c->db_socket[0] ? NULL : c->db_host,

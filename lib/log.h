@@ -11,7 +11,9 @@ struct request;
 /* Records this process's pid for the log lines; call again after fork(). */
 void log_init(void);
 
+/* Queues the request's line; log_flush() writes what is queued. */
 void log_request(const struct request *rq, double duration_ms);
+void log_flush(void);
 void log_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* A process event worth a line (start, stop, worker replaced). */
 void log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -8,16 +8,20 @@
  *  - fd 0 is a socket: FastCGI worker as started by spawn-fcgi or systemd.
  *  - otherwise plain CGI: one request from the environment and stdin.
  * Workers are single-threaded and stateless; each keeps one database
- * connection.  SIGTERM in a worker: libfcgi's accept is told to stop
- * (FCGX_ShutdownPending) and the request in flight, if any, completes.
+ * connection and serves any number of web-server connections from a poll()
+ * loop, so nginx may keep them alive.  SIGTERM in a worker: the request in
+ * flight, if any, completes, then the worker exits.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -49,16 +53,20 @@ server_on_term(int sig)
 	FCGX_ShutdownPending();
 }
 
+/*
+ * The master wants wait() interrupted (no SA_RESTART) to see the flag; a
+ * worker wants the system calls of a request in flight restarted, and sees
+ * the flag because poll() is never restarted.
+ */
 static void
-server_set_handler(int sig, void (*fn)(int))
+server_set_handler(int sig, void (*fn)(int), int restart)
 {
 	struct sigaction sa;
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = fn;
 	sigemptyset(&sa.sa_mask);
-	/* No SA_RESTART: accept()/wait() must return EINTR to see the flag. */
-	sa.sa_flags = 0;
+	sa.sa_flags = restart ? SA_RESTART : 0;
 	sigaction(sig, &sa, NULL);
 }
 
@@ -230,32 +238,129 @@ server_handle(char **envp, FCGX_Request *fr, const struct family *fam,
 	free(rq.resp_body);
 }
 
-/* The FastCGI accept loop of one worker on listen_fd. */
+/*
+ * Ends a request.  A connection the web server asked to keep (nginx
+ * fastcgi_keep_conn) stays open for the next request, unless input was
+ * left unread (a refused body): its records would be taken for the next
+ * request's.  libfcgi closes a connection with shutdown() and then waits
+ * (select + read, up to 2 s) for the web server to close its side, so that
+ * unread input cannot turn into a reset that loses the response; when all
+ * input was read that wait protects nothing and the connection is closed
+ * at once ("detached"), freeing the worker a round trip earlier.
+ */
+static void
+server_finish(FCGX_Request *req)
+{
+	char sink[4096];
+	int n = 0, budget = 16, eof;
+
+	/* The empty FCGI_STDIN record that ends the input is usually
+	   already buffered; an unread body (413) is left to the drain. */
+	while (budget-- > 0 && (n = FCGX_GetStr(sink, sizeof(sink), req->in)) > 0)
+		;
+	eof = n == 0 && FCGX_HasSeenEOF(req->in);
+	if (!eof)
+		req->keepConnection = 0;
+	req->detached = eof;
+	FCGX_Finish_r(req);
+}
+
+/*
+ * Reads and answers the next request on a connection that poll() found
+ * readable.  0 when the connection stays open, -1 when it is closed (by
+ * either side) and its request struct may be freed.
+ */
+static int
+server_serve(FCGX_Request *req, const struct family *fam, struct db *db,
+    const struct config *cfg)
+{
+	/* With no listening socket of its own (-1), libfcgi returns an error
+	   instead of accepting when the web server has closed the connection. */
+	if (FCGX_Accept_r(req) < 0)
+		return -1;
+	server_handle(req->envp, req, fam, db, cfg);
+	server_finish(req);
+	return req->ipcFd >= 0 ? 0 : -1;
+}
+
+#define WORKER_MAX_CONNS 256
+
+/*
+ * One worker: a poll() loop over the shared listening socket and the
+ * connections this worker has accepted.  Requests are served one at a time,
+ * but an idle kept-alive connection never blocks the others (the trap of
+ * fastcgi_keep_conn with libfcgi's blocking accept loop, PITFALLS.md).
+ */
 static int
 server_worker(int listen_fd, const struct family *fam,
     const struct config *cfg)
 {
-	FCGX_Request req;
+	struct pollfd pfd[1 + WORKER_MAX_CONNS];
+	FCGX_Request *conns[WORKER_MAX_CONNS];
 	struct db *db;
+	int n = 0, i, fd, flags, rc = 0;
 
-	server_set_handler(SIGTERM, server_on_term);
-	server_set_handler(SIGINT, server_on_term);
+	server_set_handler(SIGTERM, server_on_term, 1);
+	server_set_handler(SIGINT, server_on_term, 1);
 	if (FCGX_Init() != 0 || (db = db_new(cfg)) == NULL)
 		return 1;
-	FCGX_InitRequest(&req, listen_fd, FCGI_FAIL_ACCEPT_ON_INTR);
+	/* Shared by every worker: whoever accepts first takes a connection,
+	   the others get EAGAIN instead of blocking. */
+	if ((flags = fcntl(listen_fd, F_GETFL)) >= 0)
+		fcntl(listen_fd, F_SETFL, flags | O_NONBLOCK);
 	while (!server_stopping) {
-		if (FCGX_Accept_r(&req) < 0) {
-			if (server_stopping)
-				break;
+		pfd[0].fd = n < WORKER_MAX_CONNS ? listen_fd : -1;
+		pfd[0].events = POLLIN;
+		for (i = 0; i < n; i++) {
+			pfd[1 + i].fd = conns[i]->ipcFd;
+			pfd[1 + i].events = POLLIN;
+		}
+		log_flush();	/* about to wait: write the lines of the last requests */
+		if (poll(pfd, (nfds_t)(1 + n), -1) < 0) {
 			if (errno != EINTR)
-				usleep(10000);	/* EMFILE and the like: do not spin */
+				usleep(10000);
 			continue;
 		}
-		server_handle(req.envp, &req, fam, db, cfg);
-		FCGX_Finish_r(&req);
+		for (i = n - 1; i >= 0 && !server_stopping; i--) {
+			if (pfd[1 + i].revents == 0)
+				continue;
+			if (server_serve(conns[i], fam, db, cfg) != 0) {
+				FCGX_Free(conns[i], 1);
+				free(conns[i]);
+				conns[i] = conns[--n];
+			}
+		}
+		if (server_stopping || !(pfd[0].revents & POLLIN))
+			continue;
+		if ((fd = accept(listen_fd, NULL, NULL)) < 0) {
+			if (errno != EAGAIN && errno != EWOULDBLOCK &&
+			    errno != EINTR && errno != ECONNABORTED)
+				usleep(10000);	/* EMFILE and the like: no spin */
+			continue;
+		}
+		if ((conns[n] = malloc(sizeof(*conns[n]))) == NULL) {
+			close(fd);
+			continue;
+		}
+		FCGX_InitRequest(conns[n], -1, 0);
+		conns[n]->ipcFd = fd;
+		/* FCGX_Accept_r first ends the previous request: without this
+		   it would close the connection we have just accepted. */
+		conns[n]->keepConnection = 1;
+		/* The request follows the connection at once: serve it now. */
+		if (server_serve(conns[n], fam, db, cfg) != 0) {
+			FCGX_Free(conns[n], 1);
+			free(conns[n]);
+		} else
+			n++;
 	}
+	for (i = 0; i < n; i++) {
+		FCGX_Free(conns[i], 1);
+		free(conns[i]);
+	}
+	log_flush();
 	db_free(db);
-	return 0;
+	return rc;
 }
 
 static pid_t
@@ -293,8 +398,8 @@ server_master(const char *listen, int nworkers, mode_t mode,
 	}
 	if (listen[0] != ':' && chmod(listen, mode) != 0)
 		log_error("chmod %s: %s", listen, strerror(errno));
-	server_set_handler(SIGTERM, server_on_term);
-	server_set_handler(SIGINT, server_on_term);
+	server_set_handler(SIGTERM, server_on_term, 0);
+	server_set_handler(SIGINT, server_on_term, 0);
 	for (i = 0; i < nworkers; i++)
 		pids[i] = server_fork_worker(fd, fam, cfg);
 	log_info("%s: master %ld listening on %s with %d workers", fam->name,
@@ -391,6 +496,7 @@ server_main(int argc, char **argv, const struct family *fam)
 		if (db == NULL)
 			return 1;
 		server_handle(environ, NULL, fam, db, &cfg);
+		log_flush();
 		db_free(db);
 		rc = 0;
 	}
