@@ -27,7 +27,7 @@ static const struct field expenditure_fields[] = {
 	{ .name = "elementTypeUuid", .kind = FIELD_UUID, .flags = F_REQUIRED },
 	NUM("itemCount"),
 	{ .name = "message", .kind = FIELD_STRING, .flags = F_NULLABLE,
-	  .max = 65535 },
+	  .max = TEXT_MAX_CHARS },
 	{ .name = NULL }
 };
 
@@ -42,7 +42,7 @@ static const struct field history_fields[] = {
 	{ .name = "stateName", .kind = FIELD_ENUM, .flags = F_NULLABLE,
 	  .one_of = "NEW SCHEDULED IN_PROGRESS ON_HOLD FINISHED VOID" },
 	{ .name = "message", .kind = FIELD_STRING, .flags = F_NULLABLE,
-	  .max = 65535 },
+	  .max = TEXT_MAX_CHARS },
 	NUM("hoursReported"),
 	NUM("workAmountReported"),
 	{ .name = "participantCount", .kind = FIELD_INT, .flags = F_NULLABLE,

@@ -14,6 +14,12 @@
 
 struct request;
 
+/*
+ * Longest text for a TEXT column (65,535 bytes), in code points: utf8mb4
+ * takes up to 4 bytes each, and a longer value would fail the insert.
+ */
+#define TEXT_MAX_CHARS 16383
+
 /* The WorkOrderDto fields a client may send, as validator entries. */
 extern const struct field work_order_fields[];		/* add */
 extern const struct field work_order_edit_fields[];	/* edit */

@@ -24,7 +24,7 @@
  */
 #define WORK_ORDER_DTO_FIELDS \
 	{ .name = "name", .kind = FIELD_STRING, .flags = F_NULLABLE, .max = 255 }, \
-	{ .name = "description", .kind = FIELD_STRING, .flags = F_NULLABLE, .max = 65535 }, \
+	{ .name = "description", .kind = FIELD_STRING, .flags = F_NULLABLE, .max = TEXT_MAX_CHARS }, \
 	REF("typeUuid"), \
 	{ .name = "stateName", .kind = FIELD_ENUM, .flags = F_NULLABLE, \
 	  .one_of = "NEW SCHEDULED IN_PROGRESS ON_HOLD FINISHED VOID" }, \
@@ -36,7 +36,7 @@
 	DT("created"), \
 	DT("beginDate"), \
 	DT("deadlineDate"), \
-	{ .name = "notes", .kind = FIELD_STRING, .flags = F_NULLABLE, .max = 65535 }, \
+	{ .name = "notes", .kind = FIELD_STRING, .flags = F_NULLABLE, .max = TEXT_MAX_CHARS }, \
 	DT("startDate"), \
 	DT("finishDate"), \
 	REF("assignedDepartmentUuid"), \

@@ -22,6 +22,7 @@
 #include "uuid.h"
 
 #define ADD_PATH	WO_BASE "/add"
+#define GET_PATH	WO_BASE "/get/by-uuid/"
 
 /* Every key of a WorkOrderDto, as the seed lists them. */
 static const char *const dto_keys[] = {
@@ -211,6 +212,50 @@ check_recent_datetime(const cJSON *obj, const char *key)
 }
 
 /* ---- count ---------------------------------------------------------------- */
+
+/* A description of n four-byte characters (U+1F527, a wrench). */
+static char *
+long_text_body(int n, const char *field)
+{
+	size_t len = (size_t)n * 4 + 160;
+	char *b = malloc(len), *p;
+	int i;
+
+	if (b == NULL)
+		return NULL;
+	p = b + sprintf(b, "{\"name\":\"itest long %s\",\"%s\":\"", fresh_uuid(),
+	    field);
+	for (i = 0; i < n; i++) {
+		memcpy(p, "\xf0\x9f\x94\xa7", 4);
+		p += 4;
+	}
+	strcpy(p, "\"}");
+	return pool_keep(b, free);
+}
+
+TEST(longest_texts_in_four_byte_characters_are_stored_whole)
+{
+	struct http_response *a, *g;
+
+	/* 16383 code points of 4 bytes fill a TEXT column: accepted, kept. */
+	a = amage_post(ADD_PATH, long_text_body(16383, "description"));
+	REQUIRE(CHECK_AMAGE_OK(a));
+	g = amage_get(pool_printf("%s%s", GET_PATH, jstr(a->json, "uuid")));
+	REQUIRE(CHECK_STATUS(g, 200));
+	CHECK_INT(16383 * 4, (long long)strlen(jstr(g->json, "description")));
+	CHECK_AMAGE_OK(amage_post(ADD_PATH, long_text_body(16383, "notes")));
+}
+
+TEST(a_text_longer_than_its_column_is_400_not_a_failed_insert)
+{
+	long long before = AMAGE_COUNT();
+
+	CHECK_AMAGE_ERROR(amage_post(ADD_PATH, long_text_body(16384,
+	    "description")), 400, 400);
+	CHECK_AMAGE_ERROR(amage_post(ADD_PATH, long_text_body(16384, "notes")),
+	    400, 400);
+	CHECK_INT(before, AMAGE_COUNT());
+}
 
 TEST(count_is_a_bare_json_number)
 {
@@ -598,6 +643,8 @@ TEST(two_adds_with_the_same_uuid_succeed_then_get_is_400_duplicated)
 
 static const struct test_case tests[] = {
 	TEST_ENTRY(count_is_a_bare_json_number),
+	TEST_ENTRY(longest_texts_in_four_byte_characters_are_stored_whole),
+	TEST_ENTRY(a_text_longer_than_its_column_is_400_not_a_failed_insert),
 	TEST_ENTRY(count_grows_by_exactly_one_after_an_add),
 	TEST_ENTRY(add_with_every_field_answers_200_with_id_and_the_uuid_sent),
 	TEST_ENTRY(get_by_uuid_returns_every_field_as_sent_and_exactly_the_dto_keys),
