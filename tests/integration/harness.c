@@ -850,7 +850,7 @@ jstr(const cJSON *obj, const char *key)
 }
 
 /* A short JSON rendering of v for messages, in the pool. */
-static const char *
+const char *
 jshow(const cJSON *v)
 {
 	char *s;

@@ -221,6 +221,8 @@ int check_amage_ok_at(const struct http_response *r, const char *file,
 
 /* obj[key] (case-sensitive), NULL when obj is not an object or lacks it. */
 const cJSON *jget(const cJSON *obj, const char *key);
+/* A short JSON rendering of v (<= 200 bytes) for messages, in the pool. */
+const char *jshow(const cJSON *v);
 /* obj[key] when it is a string, else NULL. */
 const char *jstr(const cJSON *obj, const char *key);
 

@@ -132,20 +132,6 @@ amage_post0(const char *path)
 	return amage_post(path, NULL);
 }
 
-/* A short JSON rendering for messages, kept in the pool. */
-static const char *
-show(const cJSON *v)
-{
-	char *s;
-
-	if (v == NULL)
-		return "(absent)";
-	if ((s = cJSON_PrintUnformatted(v)) == NULL)
-		return "(?)";
-	if (strlen(s) > 200)
-		strcpy(s + 190, "...");
-	return pool_keep(s, free);
-}
 
 static long long
 json_id(const cJSON *obj)
@@ -319,8 +305,8 @@ check_same_at(const cJSON *before, const cJSON *after,
 			continue;
 		v = jget(after, c->string);
 		ok &= check_true(v != NULL && cJSON_Compare(c, v, 1), file,
-		    line, "\"%s\" changed: %s -> %s", c->string, show(c),
-		    show(v));
+		    line, "\"%s\" changed: %s -> %s", c->string, jshow(c),
+		    jshow(v));
 	}
 	for (c = after->child; c != NULL; c = c->next)
 		ok &= check_true(jget(before, c->string) != NULL, file, line,
@@ -364,7 +350,7 @@ check_datetime_set_at(const cJSON *g, const char *key, const char *file,
 {
 	return check_true(is_local_datetime(jstr(g, key)), file, line,
 	    "\"%s\": expected YYYY-MM-DDTHH:MM:SS, got %s", key,
-	    show(jget(g, key)));
+	    jshow(jget(g, key)));
 }
 #define CHECK_DT_SET(g, key)	check_datetime_set_at((g), (key), __FILE__, __LINE__)
 
@@ -441,7 +427,7 @@ check_ascending_at(const cJSON *arr, const char *file, int line)
 
 	cJSON_ArrayForEach(it, arr) {
 		ok &= check_true(cJSON_IsNumber(jget(it, "id")), file, line,
-		    "item %d has no numeric id: %s", i, show(it));
+		    "item %d has no numeric id: %s", i, jshow(it));
 		id = json_id(it);
 		ok &= check_true(i == 0 || id > prev, file, line,
 		    "item %d: id %lld after %lld, not ascending", i, id, prev);
