@@ -5,16 +5,21 @@
  *  - with the database stopped (scripts/stack.sh db-stop) both envelopes
  *    answer 503 quickly (not a crash, not nginx's 502), and once it is
  *    started again (db-start, always run) every worker answers 200 within
- *    10 s, writes included: the lost connections are reopened.
+ *    10 s, writes included: the lost connections are reopened;
+ *  - SIGTERM to a pool master lets the request in flight finish (an edit
+ *    held up by a row lock answers 200), then the pool is started again.
  */
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "harness.h"
 
@@ -197,11 +202,80 @@ TEST(database_outage_gives_503_in_both_envelopes_and_recovers_within_10s)
 	CHECK_AMAGE_OK(amage_post(WO_BASE "/add", add_body));
 }
 
+/*
+ * A mariadb client that holds the work order's row lock for 2 s, so an
+ * edit of it is still in flight when the pool is told to stop.  The uuid
+ * is one this test generated (hex and dashes only).
+ */
+static pid_t
+hold_row_lock(const char *uuid)
+{
+	const char *sock = getenv("PMS_DB_SOCKET");
+	char sql[256];
+	pid_t pid;
+
+	snprintf(sql, sizeof(sql), "BEGIN; SELECT id FROM work_orders WHERE "
+	    "uuid = '%s' FOR UPDATE; SELECT SLEEP(2); COMMIT;", uuid);
+	if ((pid = fork()) == 0) {
+		int devnull = open("/dev/null", O_WRONLY);
+		if (devnull >= 0) {
+			dup2(devnull, 1);
+			dup2(devnull, 2);
+		}
+		execlp("mariadb", "mariadb", pool_printf("--socket=%s",
+		    sock ? sock : ""), "-uroot", "pms", "-e", sql, (char *)NULL);
+		_exit(127);
+	}
+	return pid;
+}
+
+TEST(sigterm_lets_the_request_in_flight_finish_then_the_pool_restarts)
+{
+	struct http_response *a, *e;
+	pid_t master, locker, killer;
+	const char *uuid;
+	double deadline;
+	char *out = NULL;
+	int status;
+
+	master = pool_master("work-orders");
+	REQUIRE(CHECKF(master > 0 && kill(master, 0) == 0,
+	    "no live pool master in %s/var/run/work-orders.pid", pms_root()));
+	a = amage_post(WO_BASE "/add", pool_printf("{\"name\":\"itest sigterm "
+	    "%s\"}", fresh_uuid()));
+	REQUIRE(CHECK_AMAGE_OK(a));
+	uuid = jstr(a->json, "uuid");
+	REQUIRE(CHECKF((locker = hold_row_lock(uuid)) > 0, "fork: %s",
+	    strerror(errno)));
+	sleep_ms(300);		/* the lock is taken */
+	if ((killer = fork()) == 0) {
+		usleep(500000);	/* the edit below is waiting for the lock */
+		kill(master, SIGTERM);
+		_exit(0);
+	}
+	e = amage_post(pool_printf(WO_BASE "/edit/%s", uuid),
+	    "{\"name\":\"itest edited during shutdown\"}");
+	CHECK_AMAGE_OK(e);
+	waitpid(killer, &status, 0);
+	waitpid(locker, &status, 0);
+	deadline = now_seconds() + 10.0;
+	while (kill(master, 0) == 0 && now_seconds() < deadline)
+		sleep_ms(50);
+	CHECKF(kill(master, 0) != 0, "pool master %ld still runs 10 s after "
+	    "SIGTERM", (long)master);
+	/* Put the pool back for whatever runs next. */
+	CHECKF(stack("start", &out) == 0, "stack.sh start: %.500s",
+	    out ? out : "");
+	CHECK(AMAGE_COUNT() >= 0);
+}
+
 static const struct test_case tests[] = {
 	TEST_ENTRY(killed_work_orders_worker_is_replaced_within_3s_and_requests_succeed),
 	TEST_ENTRY(database_outage_gives_503_in_both_envelopes_and_recovers_within_10s),
+	TEST_ENTRY(sigterm_lets_the_request_in_flight_finish_then_the_pool_restarts),
 	TEST_END
 };
+
 
 int
 main(int argc, char **argv)
