@@ -33,8 +33,11 @@ work_order_add_tx(struct db *db, void *arg)
 		return rc;
 	p[0] = DB_STR(ctx->res.uuid);
 	work_order_params(ctx->body, &wp, p + 1);
-	return db_exec(db, work_order_insert_sql, p, 1 + WORK_ORDER_NWRITABLE,
+	rc = db_exec(db, work_order_insert_sql, p, 1 + WORK_ORDER_NWRITABLE,
 	    NULL, &ctx->res.id);
+	/* Only uq_work_orders_uuid_key can clash: a concurrent first insert of
+	   the same uuid.  Again, the trigger then sees it (schema/006). */
+	return rc == DB_ERR_DUPLICATE ? DB_ERR_RETRY : rc;
 }
 
 int

@@ -54,6 +54,13 @@ static struct {
 } last;
 
 static CURL *curl;
+
+void
+harness_forked_child(void)
+{
+	/* The parent's handle and its kept connection stay the parent's. */
+	curl = curl_easy_init();
+}
 static char base_url[512];
 
 static void

@@ -223,6 +223,8 @@ int check_amage_ok_at(const struct http_response *r, const char *file,
 const cJSON *jget(const cJSON *obj, const char *key);
 /* A short JSON rendering of v (<= 200 bytes) for messages, in the pool. */
 const char *jshow(const cJSON *v);
+/* In a child after fork(): a libcurl handle of its own. */
+void harness_forked_child(void);
 /* obj[key] when it is a string, else NULL. */
 const char *jstr(const cJSON *obj, const char *key);
 
