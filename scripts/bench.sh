@@ -33,8 +33,12 @@ scripts/load-work-orders.sh 100000
 mkdir -p "$WORK"
 # shellcheck disable=SC1091
 . var/pms.env
-mariadb --socket="$PMS_DB_SOCKET" -uroot -N -B pms \
-	-e "SELECT uuid FROM work_orders ORDER BY RAND() LIMIT 10000" >"$WORK/uuids.txt"
+# 10,000 random uuids among the first 100,000 work orders, leaving out the
+# uuids shared by several (the tests make some): those answer 400 by design.
+mariadb --socket="$PMS_DB_SOCKET" -uroot -N -B pms -e "SELECT uuid FROM
+	(SELECT uuid FROM work_orders ORDER BY id LIMIT 100000) t
+	WHERE uuid NOT IN (SELECT uuid FROM work_order_shared_uuids)
+	ORDER BY RAND() LIMIT 10000" >"$WORK/uuids.txt"
 
 # Milliseconds from wrk's "1.23ms" / "850.00us" / "1.02s".
 to_ms() {
