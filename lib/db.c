@@ -137,15 +137,15 @@ db_ensure(struct db *db)
 	if ((m = mysql_init(NULL)) == NULL)
 		return DB_ERR_NOMEM;
 	mysql_options(m, MYSQL_SET_CHARSET_NAME, "utf8mb4");
-	mysql_options(m, MYSQL_OPT_CONNECT_TIMEOUT, &timeout);
 	/*
-	 * With a read timeout Connector/C reads non-blocking: a recv that
-	 * fails with EAGAIN, a poll, a second recv, on every result.  Over a
-	 * local socket the kernel reports a dead server at once, so no
+	 * With any timeout Connector/C leaves the socket non-blocking: a recv
+	 * that fails with EAGAIN, a poll, a second recv, on every result.
+	 * Over a local socket the kernel reports a dead server at once, so no
 	 * timeout is needed there and each result costs one blocking recv.
-	 * Over TCP a silent network must not hang a worker: keep it.
+	 * Over TCP a silent network must not hang a worker: keep them.
 	 */
 	if (c->db_socket[0] == '\0') {
+		mysql_options(m, MYSQL_OPT_CONNECT_TIMEOUT, &timeout);
 		mysql_options(m, MYSQL_OPT_READ_TIMEOUT, &rw_timeout);
 		mysql_options(m, MYSQL_OPT_WRITE_TIMEOUT, &rw_timeout);
 	}
