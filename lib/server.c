@@ -50,7 +50,6 @@ server_on_term(int sig)
 {
 	(void)sig;
 	server_stopping = 1;
-	FCGX_ShutdownPending();
 }
 
 /*
