@@ -3,8 +3,7 @@
 -- the reader puts it in front).  Two triggers rewrite it in the statement
 -- that changes the row, whoever writes (API, derived-field updates, loader,
 -- admin), so it can never disagree with the columns.  get/by-uuid and list
--- then read two columns and build no JSON: measured for `make bench`, this
--- halves the work of a read in the database and in the worker.
+-- then read two columns and build no JSON in the worker.
 -- Booleans go through JSON_EXTRACT so they are JSON true/false, not 1/0.
 -- The two triggers carry the same expression on purpose: MariaDB has no
 -- INSERT-or-UPDATE trigger, and a STORED generated column refuses
