@@ -3,9 +3,11 @@
  * systemd keeps.  Fields are space-separated key=value so grep and awk
  * read them; the path is logged without its query (queries may carry
  * identifiers but never secrets; bodies and keys are never logged).
- * Request lines are gathered and written together when the worker is
- * about to wait for work (log_flush), or when the buffer is full: under
- * load one write(2) carries many lines instead of one each.
+ * Request lines are gathered and written together when the buffer is
+ * full or the oldest is LOG_FLUSH_MS old (log_wait_ms, like nginx's
+ * access_log buffer= flush=): under load one write(2) carries about 80
+ * lines instead of one each, which was 1 of 6 system calls per request.
+ * Error lines are written at once.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -49,9 +51,11 @@ log_stamp(char *buf, size_t len)
 }
 
 #define LOG_LINE_MAX 1536
+#define LOG_FLUSH_MS 1000
 
 static char log_buf[16384];
 static size_t log_used;
+static struct timespec log_oldest;	/* CLOCK_MONOTONIC of the first queued line */
 
 void
 log_flush(void)
@@ -66,6 +70,24 @@ log_flush(void)
 		off += (size_t)w;
 	}
 	log_used = 0;
+}
+
+int
+log_wait_ms(void)
+{
+	struct timespec now;
+	long ms;
+
+	if (log_used == 0)
+		return -1;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	ms = (now.tv_sec - log_oldest.tv_sec) * 1000L +
+	    (now.tv_nsec - log_oldest.tv_nsec) / 1000000L;
+	if (ms >= LOG_FLUSH_MS || ms < 0) {
+		log_flush();
+		return -1;
+	}
+	return (int)(LOG_FLUSH_MS - ms);
 }
 
 void
@@ -90,6 +112,8 @@ log_request(const struct request *rq, double duration_ms)
 	}
 	if (log_used + (size_t)n > sizeof(log_buf))
 		log_flush();
+	if (log_used == 0)
+		clock_gettime(CLOCK_MONOTONIC, &log_oldest);
 	memcpy(log_buf + log_used, line, (size_t)n);
 	log_used += (size_t)n;
 }

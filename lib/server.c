@@ -314,8 +314,8 @@ server_worker(int listen_fd, const struct family *fam,
 			pfd[1 + i].fd = conns[i]->ipcFd;
 			pfd[1 + i].events = POLLIN;
 		}
-		log_flush();	/* about to wait: write the lines of the last requests */
-		if (poll(pfd, (nfds_t)(1 + n), -1) < 0) {
+		/* A timeout (0) only means queued log lines are due. */
+		if (poll(pfd, (nfds_t)(1 + n), log_wait_ms()) < 0) {
 			if (errno != EINTR)
 				usleep(10000);
 			continue;

@@ -38,6 +38,9 @@ while [ "$have" -lt "$N" ]; do
 	  'ffffffff-0000-4000-8000-000000000041', (seq % 1000) * 12.5,
 	  seq % 40, 100, 'm2'
 	FROM seq_1_to_$n"
+	# A random uuid met twice: its first work order says so (schema/007).
+	db -e "UPDATE work_orders w JOIN work_order_shared_uuids s
+	  ON s.uuid = w.uuid_key SET w.uuid_shared = TRUE WHERE NOT w.uuid_shared"
 	have=$(( have + n ))
 	printf 'load: %d\r' "$have"
 done

@@ -21,6 +21,13 @@ static const char work_order_insert_sql[] =
     "UTC_TIMESTAMP(), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
     "?, ?, ?)";
 
+/* A uuid seen before: its first work order now says it is shared
+   (schema/007; a trigger cannot do it).  Touches no row for a new uuid,
+   whose uuid_key row is the one just inserted. */
+static const char work_order_mark_shared_sql[] =
+    "UPDATE work_orders SET uuid_shared = TRUE "
+    "WHERE uuid_key = ? AND id <> ? AND NOT uuid_shared";
+
 static int
 work_order_add_tx(struct db *db, void *arg)
 {
@@ -37,7 +44,12 @@ work_order_add_tx(struct db *db, void *arg)
 	    NULL, &ctx->res.id);
 	/* Only uq_work_orders_uuid_key can clash: a concurrent first insert of
 	   the same uuid.  Again, the trigger then sees it (schema/006). */
-	return rc == DB_ERR_DUPLICATE ? DB_ERR_RETRY : rc;
+	if (rc == DB_ERR_DUPLICATE)
+		return DB_ERR_RETRY;
+	if (rc != DB_OK)
+		return rc;
+	return db_exec(db, work_order_mark_shared_sql, (struct db_param[]){
+	    DB_STR(ctx->res.uuid), DB_I64((int64_t)ctx->res.id) }, 2, NULL, NULL);
 }
 
 int

@@ -10,12 +10,11 @@
 #include "uuid.h"
 #include "work_order.h"
 
-/* Through the unique uuid_key (schema/006): the server reads both rows as
-   constants, with no index range estimate. */
+/* Through the unique uuid_key (schema/006): the server reads the row as a
+   constant, with no index range estimate; the first work order of a uuid
+   says whether others share it (schema/007). */
 static const char work_order_get_sql[] =
-    "SELECT w.id, w.dto, s.uuid FROM work_orders w "
-    "LEFT JOIN work_order_shared_uuids s ON s.uuid = w.uuid_key "
-    "WHERE w.uuid_key = ?";
+    "SELECT id, dto, uuid_shared FROM work_orders WHERE uuid_key = ?";
 
 int
 work_order_get(struct request *rq)
@@ -33,7 +32,7 @@ work_order_get(struct request *rq)
 		rc = respond_db_failure(rq, rc);
 	else if (rows->nrows == 0)
 		rc = respond_error(rq, "WORK_ORDER_NOT_FOUND");
-	else if (db_cell(rows, 0, 2) != NULL)
+	else if (db_cell(rows, 0, 2)[0] != '0')	/* NOT NULL */
 		rc = respond_error(rq, "DUPLICATED_ENTRY");
 	else if (work_order_dto_append(&out, db_cell(rows, 0, 0),
 	    db_cell(rows, 0, 1), rows->len[1]) != 0)
