@@ -36,18 +36,28 @@ log_getpid(void)
 	return log_pid;
 }
 
+/* "YYYY-MM-DDTHH:MM:SS.mmmZ" (UTC).  The seconds part is formatted once a
+   second: gmtime_r and snprintf were 4 % of a worker's CPU per request. */
 static void
 log_stamp(char *buf, size_t len)
 {
+	static time_t last_sec = (time_t)-1;
+	static char last[32];
 	struct timespec ts;
 	struct tm tm;
+	int ms;
 
 	clock_gettime(CLOCK_REALTIME, &ts);
-	gmtime_r(&ts.tv_sec, &tm);
-	snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ",
-	    (tm.tm_year + 1900) % 10000, (tm.tm_mon + 1) % 100,
-	    tm.tm_mday % 100, tm.tm_hour % 100, tm.tm_min % 100,
-	    tm.tm_sec % 100, (int)(ts.tv_nsec / 1000000) % 1000);
+	if (ts.tv_sec != last_sec) {
+		gmtime_r(&ts.tv_sec, &tm);
+		snprintf(last, sizeof(last), "%04d-%02d-%02dT%02d:%02d:%02d",
+		    (tm.tm_year + 1900) % 10000, (tm.tm_mon + 1) % 100,
+		    tm.tm_mday % 100, tm.tm_hour % 100, tm.tm_min % 100,
+		    tm.tm_sec % 100);
+		last_sec = ts.tv_sec;
+	}
+	ms = (int)(ts.tv_nsec / 1000000) % 1000;
+	snprintf(buf, len, "%s.%03dZ", last, ms);
 }
 
 #define LOG_LINE_MAX 1536
@@ -93,16 +103,19 @@ log_wait_ms(void)
 void
 log_request(const struct request *rq, double duration_ms)
 {
-	char stamp[48];
-
-	log_stamp(stamp, sizeof(stamp));
-	char line[LOG_LINE_MAX];
+	char stamp[48], line[LOG_LINE_MAX];
+	long long hundredths;
 	int n;
 
+	log_stamp(stamp, sizeof(stamp));
+	/* ms with two decimals, in integers (%.2f costs more than the rest) */
+	hundredths = duration_ms > 0 && duration_ms < 1e15 ?
+	    (long long)(duration_ms * 100.0 + 0.5) : 0;
 	n = snprintf(line, sizeof(line), "%s pid=%ld trace=%s method=%s "
-	    "path=%s status=%d ms=%.2f key=%lld\n", stamp, log_getpid(),
+	    "path=%s status=%d ms=%lld.%02lld key=%lld\n", stamp, log_getpid(),
 	    rq->trace_id, rq->method ? rq->method : "-",
-	    rq->path[0] ? rq->path : "-", rq->status, duration_ms,
+	    rq->path[0] ? rq->path : "-", rq->status, hundredths / 100,
+	    hundredths % 100,
 	    rq->who.authenticated ? (long long)rq->who.key_id : -1LL);
 	if (n < 0)
 		return;

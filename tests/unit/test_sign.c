@@ -65,6 +65,43 @@ compute_matches_openssl_cli_for_a_post(void **state)
 	assert_string_equal(out, KAT_POST);
 }
 
+/* sign.c keeps the last key's context: switching keys, a key that is a
+   prefix of the last one, and a key too long to keep still give the
+   known answer. */
+static void
+compute_is_right_after_any_other_key(void **state)
+{
+	char out[SIGN_HEX_LEN + 1], first[SIGN_HEX_LEN + 1];
+	char prefix[sizeof(SECRET)], longkey[400];
+
+	(void)state;
+	memcpy(prefix, SECRET, sizeof(SECRET));
+	prefix[sizeof(SECRET) - 2] = '\0';
+	memset(longkey, 'k', sizeof(longkey) - 1);
+	longkey[sizeof(longkey) - 1] = '\0';
+	assert_int_equal(sign_compute("another secret", T0, "POST", URI, DEVICE,
+	    BODY, strlen(BODY), first), 0);
+	assert_string_not_equal(first, KAT_POST);
+	assert_int_equal(sign_compute(SECRET, T0, "POST", URI, DEVICE, BODY,
+	    strlen(BODY), out), 0);
+	assert_string_equal(out, KAT_POST);
+	assert_int_equal(sign_compute(prefix, T0, "POST", URI, DEVICE, BODY,
+	    strlen(BODY), out), 0);
+	assert_string_not_equal(out, KAT_POST);
+	assert_int_equal(sign_compute(longkey, T0, "POST", URI, DEVICE, BODY,
+	    strlen(BODY), out), 0);
+	assert_string_not_equal(out, KAT_POST);
+	assert_int_equal(sign_compute(SECRET, T0, "POST", URI, DEVICE, BODY,
+	    strlen(BODY), out), 0);
+	assert_string_equal(out, KAT_POST);
+	assert_int_equal(sign_compute(SECRET, T0, "POST", URI, DEVICE, BODY,
+	    strlen(BODY), out), 0);
+	assert_string_equal(out, KAT_POST);
+	assert_int_equal(sign_compute("another secret", T0, "POST", URI, DEVICE,
+	    BODY, strlen(BODY), out), 0);
+	assert_string_equal(out, first);
+}
+
 static void
 compute_matches_openssl_cli_for_a_get_without_body(void **state)
 {
@@ -351,6 +388,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(sha256_hex_matches_known_answers),
 		cmocka_unit_test(compute_matches_openssl_cli_for_a_post),
+		cmocka_unit_test(compute_is_right_after_any_other_key),
 		cmocka_unit_test(compute_matches_openssl_cli_for_a_get_without_body),
 		cmocka_unit_test(compute_signs_a_long_uri_whole),
 		cmocka_unit_test(compute_refuses_missing_parts),
