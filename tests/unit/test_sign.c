@@ -65,6 +65,15 @@ compute_matches_openssl_cli_for_a_post(void **state)
 	assert_string_equal(out, KAT_POST);
 }
 
+/* The POST of the known answer signed under secret, into out. */
+static const char *
+post_signed_with(const char *secret, char out[SIGN_HEX_LEN + 1])
+{
+	assert_int_equal(sign_compute(secret, T0, "POST", URI, DEVICE, BODY,
+	    strlen(BODY), out), 0);
+	return out;
+}
+
 /* sign.c keeps the last key's context: switching keys, a key that is a
    prefix of the last one, and a key too long to keep still give the
    known answer. */
@@ -79,27 +88,14 @@ compute_is_right_after_any_other_key(void **state)
 	prefix[sizeof(SECRET) - 2] = '\0';
 	memset(longkey, 'k', sizeof(longkey) - 1);
 	longkey[sizeof(longkey) - 1] = '\0';
-	assert_int_equal(sign_compute("another secret", T0, "POST", URI, DEVICE,
-	    BODY, strlen(BODY), first), 0);
-	assert_string_not_equal(first, KAT_POST);
-	assert_int_equal(sign_compute(SECRET, T0, "POST", URI, DEVICE, BODY,
-	    strlen(BODY), out), 0);
-	assert_string_equal(out, KAT_POST);
-	assert_int_equal(sign_compute(prefix, T0, "POST", URI, DEVICE, BODY,
-	    strlen(BODY), out), 0);
-	assert_string_not_equal(out, KAT_POST);
-	assert_int_equal(sign_compute(longkey, T0, "POST", URI, DEVICE, BODY,
-	    strlen(BODY), out), 0);
-	assert_string_not_equal(out, KAT_POST);
-	assert_int_equal(sign_compute(SECRET, T0, "POST", URI, DEVICE, BODY,
-	    strlen(BODY), out), 0);
-	assert_string_equal(out, KAT_POST);
-	assert_int_equal(sign_compute(SECRET, T0, "POST", URI, DEVICE, BODY,
-	    strlen(BODY), out), 0);
-	assert_string_equal(out, KAT_POST);
-	assert_int_equal(sign_compute("another secret", T0, "POST", URI, DEVICE,
-	    BODY, strlen(BODY), out), 0);
-	assert_string_equal(out, first);
+	assert_string_not_equal(post_signed_with("another secret", first),
+	    KAT_POST);
+	assert_string_equal(post_signed_with(SECRET, out), KAT_POST);
+	assert_string_not_equal(post_signed_with(prefix, out), KAT_POST);
+	assert_string_not_equal(post_signed_with(longkey, out), KAT_POST);
+	assert_string_equal(post_signed_with(SECRET, out), KAT_POST);
+	assert_string_equal(post_signed_with(SECRET, out), KAT_POST);
+	assert_string_equal(post_signed_with("another secret", out), first);
 }
 
 static void
