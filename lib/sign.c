@@ -74,8 +74,20 @@ sign_hmac_template(void)
  * precomputed pads: no context copy and no key schedule per request.
  */
 static EVP_MAC_CTX *sign_last_ctx;
-static unsigned char sign_last_key[256];
+static unsigned char sign_last_key[256];	/* secrets are VARCHAR(256) */
 static size_t sign_last_key_len;
+static int sign_last_keyed;	/* sign_last_ctx holds sign_last_key */
+
+/* HMAC over data on ctx; a NULL key restarts with ctx's previous key. */
+static int
+sign_hmac_on(EVP_MAC_CTX *ctx, const char *key, size_t key_len,
+    const void *data, size_t len, unsigned char md[EVP_MAX_MD_SIZE],
+    size_t *mdlen)
+{
+	return EVP_MAC_init(ctx, (const unsigned char *)key, key_len,
+	    NULL) == 1 && EVP_MAC_update(ctx, data, len) == 1 &&
+	    EVP_MAC_final(ctx, md, mdlen, EVP_MAX_MD_SIZE) == 1 ? 0 : -1;
+}
 
 /* HMAC-SHA256(key, data) into md (32 bytes).  0, or -1. */
 static int
@@ -83,35 +95,28 @@ sign_hmac_sha256(const char *key, size_t key_len, const void *data,
     size_t len, unsigned char md[EVP_MAX_MD_SIZE], size_t *mdlen)
 {
 	EVP_MAC_CTX *tmpl = sign_hmac_template(), *ctx;
-	int same, rc = -1;
+	int rc;
 
 	if (tmpl == NULL)
 		return -1;
-	if (key_len > sizeof(sign_last_key))	/* longer than any stored secret */
-		ctx = EVP_MAC_CTX_dup(tmpl);
-	else {
-		if (sign_last_ctx == NULL)
-			sign_last_ctx = EVP_MAC_CTX_dup(tmpl);
-		ctx = sign_last_ctx;
-	}
-	if (ctx == NULL)
-		return -1;
-	same = ctx == sign_last_ctx && sign_last_key_len == key_len &&
-	    memcmp(sign_last_key, key, key_len) == 0;
-	if (ctx == sign_last_ctx)
-		sign_last_key_len = 0;	/* unknown until this init succeeds */
-	if (same ? EVP_MAC_init(ctx, NULL, 0, NULL) == 1 :
-	    EVP_MAC_init(ctx, (const unsigned char *)key, key_len, NULL) == 1) {
-		if (ctx == sign_last_ctx) {
-			memcpy(sign_last_key, key, key_len);
-			sign_last_key_len = key_len;
-		}
-		if (EVP_MAC_update(ctx, data, len) == 1 &&
-		    EVP_MAC_final(ctx, md, mdlen, EVP_MAX_MD_SIZE) == 1)
-			rc = 0;
-	}
-	if (ctx != sign_last_ctx)
+	if (key_len > sizeof(sign_last_key)) {	/* too long to keep: one-off */
+		if ((ctx = EVP_MAC_CTX_dup(tmpl)) == NULL)
+			return -1;
+		rc = sign_hmac_on(ctx, key, key_len, data, len, md, mdlen);
 		EVP_MAC_CTX_free(ctx);
+		return rc;
+	}
+	if (sign_last_ctx == NULL &&
+	    (sign_last_ctx = EVP_MAC_CTX_dup(tmpl)) == NULL)
+		return -1;
+	if (sign_last_keyed && sign_last_key_len == key_len &&
+	    memcmp(sign_last_key, key, key_len) == 0)
+		return sign_hmac_on(sign_last_ctx, NULL, 0, data, len, md,
+		    mdlen);
+	rc = sign_hmac_on(sign_last_ctx, key, key_len, data, len, md, mdlen);
+	memcpy(sign_last_key, key, key_len);
+	sign_last_key_len = key_len;
+	sign_last_keyed = rc == 0;
 	return rc;
 }
 
