@@ -28,8 +28,10 @@ NGINX_DIR=$VAR_DIR/nginx
 ENV_FILE=$VAR_DIR/pms.env
 PASSWORD_FILE=$VAR_DIR/db-password
 FAMILIES=(units allotments long-stay-contracts work-orders)
-DB_PORT=23306
-HTTP_LISTEN=127.0.0.1:8080
+# Overridable so that two checkouts can run side by side (STACK_DB_PORT,
+# STACK_HTTP_PORT); the defaults are the README's.
+DB_PORT=${STACK_DB_PORT:-23306}
+HTTP_LISTEN=127.0.0.1:${STACK_HTTP_PORT:-8080}
 BASE_URL=http://$HTTP_LISTEN
 # Cores + 1: a worker waits on the database for about half of a request.
 # Measured on 2 cores (get/by-uuid, wrk -c16): 3 workers gave the same

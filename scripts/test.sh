@@ -177,7 +177,7 @@ export_test_env() {
 	. "$ROOT/var/pms.env"
 	set +a
 	export PMS_ADMIN=$ROOT/bin/pms-admin
-	export PMS_TEST_URL=http://127.0.0.1:8080
+	export PMS_TEST_URL=http://127.0.0.1:${STACK_HTTP_PORT:-8080}
 	export PMS_ROOT=$ROOT
 	export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1}
 	unset CMOCKA_MESSAGE_OUTPUT CMOCKA_XML_FILE
