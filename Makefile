@@ -12,7 +12,7 @@ MYSQL_LIBS   := $(shell mariadb_config --libs 2>/dev/null)
 CC      ?= cc
 CFLAGS_BASE := -std=c11 -Wall -Wextra -Werror -D_DEFAULT_SOURCE -Ilib $(MYSQL_CFLAGS)
 CFLAGS_release := $(CFLAGS_BASE) -O2 -g
-CFLAGS_asan    := $(CFLAGS_BASE) -O1 -g -fno-omit-frame-pointer \
+CFLAGS_asan    := $(CFLAGS_BASE) -O1 -g -fno-omit-frame-pointer -DPMS_FAULT_INJECTION \
                   -fsanitize=address,undefined -fno-sanitize-recover=undefined
 LDLIBS  := -lfcgi -lcjson -lcrypto $(MYSQL_LIBS)
 

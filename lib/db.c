@@ -10,10 +10,12 @@
  * failures, reported as 1213).
  */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <mysql.h>
 #include <errmsg.h>
@@ -26,6 +28,18 @@
 #define DB_STMT_CACHE 96
 #define DB_MAX_PARAMS 64
 
+#ifdef PMS_FAULT_INJECTION
+/* Test builds: the database calls to fail on purpose (db_fault_arm). */
+#define DB_FAULTS_MAX 4
+struct db_fault_plan {
+	int armed;
+	int calls;			/* database calls since db_fault_arm */
+	int fired;
+	int n;
+	struct { int at; unsigned err; } at[DB_FAULTS_MAX];
+};
+#endif
+
 struct db_stmt {
 	const char *sql;		/* identity: the caller's static string */
 	MYSQL_STMT *stmt;
@@ -34,7 +48,18 @@ struct db_stmt {
 struct db {
 	const struct config *cfg;
 	MYSQL *conn;			/* NULL when not connected */
-	int in_tx;
+	int in_tx;			/* inside START TRANSACTION ... */
+	int tx_active;			/* inside a db_transaction attempt: a
+					   lost connection stays lost until
+					   it ends (no autocommit behind it) */
+	/* Set when the server aborted (1213, 1205) or lost the current
+	   transaction: db_transaction retries from this, never from the
+	   number its callback returns. */
+	int tx_retryable;
+	unsigned jitter_seed;		/* per process: see db_backoff */
+#ifdef PMS_FAULT_INJECTION
+	struct db_fault_plan faults;
+#endif
 	time_t last_connect_log;
 	unsigned last_errno;
 	char last_error[256];
@@ -105,6 +130,8 @@ db_classify(struct db *db, unsigned err, const char *msg)
 	switch (err) {
 	case ER_LOCK_DEADLOCK:
 	case ER_LOCK_WAIT_TIMEOUT:
+		if (db->in_tx)
+			db->tx_retryable = 1;
 		return DB_ERR_RETRY;
 	case ER_DUP_ENTRY:
 		return DB_ERR_DUPLICATE;
@@ -116,6 +143,8 @@ db_classify(struct db *db, unsigned err, const char *msg)
 	case ER_SERVER_SHUTDOWN:
 	case ER_CONNECTION_KILLED:
 	case 4031:	/* ER_CLIENT_INTERACTION_TIMEOUT: idle session closed */
+		if (db->in_tx)
+			db->tx_retryable = 1;
 		db_disconnect(db);
 		return DB_ERR_UNAVAILABLE;
 	default:
@@ -177,6 +206,92 @@ db_ensure(struct db *db)
 	db->conn = m;
 	return DB_OK;
 }
+
+#ifdef PMS_FAULT_INJECTION
+/*
+ * Fails this call as the armed plan says, the way the server would: a
+ * lost connection is really dropped (the server rolls the transaction
+ * back), a deadlock really rolls back, a lock wait timeout only fails the
+ * statement.  Counts every call that would reach the server.
+ */
+static int
+db_fault_hit(struct db *db)
+{
+	struct db_fault_plan *p = &db->faults;
+	int i;
+
+	if (!p->armed)
+		return DB_OK;
+	p->calls++;
+	for (i = 0; i < p->n; i++) {
+		if (p->at[i].at != p->calls)
+			continue;
+		p->fired++;
+		if (p->at[i].err == ER_LOCK_DEADLOCK && db->conn != NULL &&
+		    db->in_tx)
+			(void)mysql_real_query(db->conn, "ROLLBACK", 8);
+		if (p->at[i].err == CR_SERVER_LOST && db->conn == NULL)
+			return DB_ERR_UNAVAILABLE;
+		return db_classify(db, p->at[i].err, "injected fault");
+	}
+	return DB_OK;
+}
+
+int
+db_fault_arm(struct db *db, const char *spec)
+{
+	struct db_fault_plan *p = &db->faults;
+	const char *s = spec;
+	char *end;
+	long at;
+
+	memset(p, 0, sizeof(*p));
+	while (s != NULL && *s != '\0') {
+		at = strtol(s, &end, 10);
+		if (end == s || at < 1 || at > 1000 || *end != ':' ||
+		    p->n == DB_FAULTS_MAX)
+			goto bad;
+		s = end + 1;
+		if (strncmp(s, "lost", 4) == 0) {
+			p->at[p->n].err = CR_SERVER_LOST;
+			s += 4;
+		} else if (strncmp(s, "deadlock", 8) == 0) {
+			p->at[p->n].err = ER_LOCK_DEADLOCK;
+			s += 8;
+		} else if (strncmp(s, "timeout", 7) == 0) {
+			p->at[p->n].err = ER_LOCK_WAIT_TIMEOUT;
+			s += 7;
+		} else
+			goto bad;
+		p->at[p->n++].at = (int)at;
+		if (*s == ',')
+			s++;
+		else if (*s != '\0')
+			goto bad;
+	}
+	p->armed = p->n > 0;
+	return 0;
+bad:
+	memset(p, 0, sizeof(*p));
+	return -1;
+}
+
+int
+db_fault_disarm(struct db *db)
+{
+	int fired = db->faults.fired;
+
+	memset(&db->faults, 0, sizeof(db->faults));
+	return fired;
+}
+#else
+static int
+db_fault_hit(struct db *db)
+{
+	(void)db;
+	return DB_OK;
+}
+#endif
 
 /* The cached prepared statement for sql, preparing it on first use. */
 static int
@@ -261,6 +376,12 @@ db_run(struct db *db, const char *sql, const struct db_param *p, int n,
 	MYSQL_STMT *st = NULL;
 	int rc;
 
+	/* A transaction whose connection went is over: reconnecting here
+	   would run the rest of it in autocommit mode. */
+	if (db->tx_active && db->conn == NULL)
+		return DB_ERR_UNAVAILABLE;
+	if ((rc = db_fault_hit(db)) != DB_OK)
+		return rc;
 	if ((rc = db_ensure(db)) != DB_OK)
 		return rc;
 	if ((rc = db_prepare(db, sql, &st)) != DB_OK)
@@ -442,10 +563,15 @@ db_query(struct db *db, const char *sql, const struct db_param *params,
 	return rc;
 }
 
-/* A statement without parameters or results (transaction control). */
+/* A statement without parameters or results (transaction control);
+   faultable: whether an armed fault may fail it (never ROLLBACK). */
 static int
-db_simple(struct db *db, const char *sql)
+db_simple(struct db *db, const char *sql, int faultable)
 {
+	int rc;
+
+	if (faultable && (rc = db_fault_hit(db)) != DB_OK)
+		return rc;
 	if (db->conn == NULL)
 		return DB_ERR_UNAVAILABLE;
 	if (mysql_real_query(db->conn, sql, strlen(sql)) != 0)
@@ -455,45 +581,85 @@ db_simple(struct db *db, const char *sql)
 }
 
 static void
-db_backoff(int attempt)
+db_backoff(struct db *db, int attempt)
 {
 	struct timespec ts;
 
-	/* 2, 4, 8... ms plus jitter, so two retrying writers drift apart. */
+	/* Seeded per process: workers forked together must not sleep in
+	   step, or two retrying writers collide again. */
+	if (db->jitter_seed == 0) {
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		db->jitter_seed = (unsigned)getpid() ^ (unsigned)ts.tv_nsec ^
+		    (unsigned)(uintptr_t)db;
+		if (db->jitter_seed == 0)
+			db->jitter_seed = 1;
+	}
+	/* 2, 4, 8... ms plus 0-4 ms of jitter. */
 	ts.tv_sec = 0;
-	ts.tv_nsec = (long)((2L << attempt) + rand() % 5) * 1000000L;
+	ts.tv_nsec = (long)((2L << attempt) + rand_r(&db->jitter_seed) % 5) *
+	    1000000L;
 	nanosleep(&ts, NULL);
+}
+
+int
+db_tx_retry(struct db *db)
+{
+	db->tx_retryable = 1;
+	return DB_ERR_RETRY;
+}
+
+/* Ends an attempt that will not commit; the connection may be gone. */
+static void
+db_tx_abandon(struct db *db)
+{
+	if (db->conn != NULL)
+		(void)db_simple(db, "ROLLBACK", 0);
+	db->in_tx = db->tx_active = 0;
 }
 
 int
 db_transaction(struct db *db, db_tx_fn fn, void *ctx)
 {
-	int attempt, rc = DB_ERR_RETRY, committing;
+	int attempt, rc = DB_ERR_RETRY;
 
 	for (attempt = 0; attempt < DB_TX_ATTEMPTS; attempt++) {
-		committing = 0;
+		if (attempt > 0)
+			db_backoff(db, attempt - 1);
+		db->tx_retryable = 0;
 		if ((rc = db_ensure(db)) != DB_OK)
 			return rc;
-		if ((rc = db_simple(db, "START TRANSACTION")) != DB_OK)
-			goto failed;
+		db->tx_active = 1;
+		if ((rc = db_simple(db, "START TRANSACTION", 1)) != DB_OK) {
+			db_tx_abandon(db);
+			if (rc == DB_ERR_UNAVAILABLE || rc == DB_ERR_RETRY)
+				continue;	/* nothing was sent yet */
+			return rc;
+		}
 		db->in_tx = 1;
 		rc = fn(db, ctx);
-		if (rc == DB_OK) {
-			committing = 1;
-			rc = db_simple(db, "COMMIT");
-		}
-		db->in_tx = 0;
-		if (rc == DB_OK)
-			return DB_OK;
-failed:
-		if (db->conn != NULL)
-			(void)db_simple(db, "ROLLBACK");
-		if (rc == DB_ERR_RETRY ||
-		    (rc == DB_ERR_UNAVAILABLE && !committing)) {
-			db_backoff(attempt);
+		/* Retried on what the server said, whatever fn returned: a
+		   callback's own result can never be taken for a deadlock,
+		   and one that swallowed a deadlock cannot commit half. */
+		if (db->tx_retryable) {
+			db_tx_abandon(db);
+			rc = DB_ERR_RETRY;
 			continue;
 		}
-		return rc;
+		if (rc != DB_OK) {
+			db_tx_abandon(db);
+			return rc;
+		}
+		rc = db_simple(db, "COMMIT", 1);
+		if (rc == DB_OK) {
+			db->in_tx = db->tx_active = 0;
+			return DB_OK;
+		}
+		/* 1213 at COMMIT (Galera certification): nothing committed.
+		   A connection lost during COMMIT: the outcome is unknown,
+		   so never run the write again. */
+		db_tx_abandon(db);
+		if (rc != DB_ERR_RETRY)
+			return rc;
 	}
 	return rc;
 }

@@ -90,14 +90,37 @@ db_cell(const struct db_rows *r, int row, int col)
 
 /*
  * Runs fn(db, ctx) inside START TRANSACTION ... COMMIT.  fn returns 0 to
- * commit, anything else to roll back (returned as is).  DB_ERR_RETRY from
- * fn or COMMIT, and a connection lost before COMMIT, roll back and run fn
- * again (at most DB_TX_ATTEMPTS times, short random backoff), so fn must
- * only write through db and reset its outputs on entry.
+ * commit; anything else rolls back and is returned as is (a DB status fn
+ * got from db_*, or a result of its own, e.g. WRITE_REFUSED).
+ * Whether an attempt is run again is decided by what the server said, not
+ * by fn's number: a deadlock or lock wait timeout (1213, 1205, also at
+ * COMMIT, where Galera reports certification conflicts) or a connection
+ * lost before COMMIT rolls back and runs fn again, at most DB_TX_ATTEMPTS
+ * times with a backoff jittered per process; then DB_ERR_RETRY.  A
+ * connection lost during COMMIT is never retried (the outcome is unknown):
+ * DB_ERR_UNAVAILABLE.  fn must only write through db and reset its
+ * outputs on entry.
  */
 #define DB_TX_ATTEMPTS 5
 typedef int (*db_tx_fn)(struct db *db, void *ctx);
 int db_transaction(struct db *db, db_tx_fn fn, void *ctx);
+
+/* From inside fn: this attempt must be rolled back and run again (e.g. a
+   unique key raced by a concurrent first insert).  Returns DB_ERR_RETRY. */
+int db_tx_retry(struct db *db);
+
+#ifdef PMS_FAULT_INJECTION
+/*
+ * Test builds only (make asan defines PMS_FAULT_INJECTION; server.c arms
+ * it from the X-Pms-Fault request header around a handler).  spec is
+ * "N:kind[,N:kind]...": the Nth database call from now (statements, START
+ * TRANSACTION, COMMIT; never ROLLBACK) fails as kind `lost` (connection
+ * lost), `deadlock` (1213) or `timeout` (1205).  -1 on a malformed spec.
+ * db_fault_disarm returns how many faults fired.
+ */
+int db_fault_arm(struct db *db, const char *spec);
+int db_fault_disarm(struct db *db);
+#endif
 
 /* The last MySQL error number and text (for logs). */
 unsigned db_errno(const struct db *db);

@@ -27,116 +27,110 @@ static const char asset_plan_by_uuid_sql[] =
 static const char asset_plan_delete_sql[] =
     "DELETE FROM work_order_asset_plans WHERE id = ?";
 
-enum asset_action { ASSET_JOIN, ASSET_REMOVE_BY_ASSET, ASSET_REMOVE_BY_ENTRY };
-
-struct asset_ctx {
-	enum asset_action action;
-	char wo_uuid[UUID_STR_LEN + 1];
-	char target[UUID_STR_LEN + 1];	/* asset or entry uuid */
-	struct work_order_result res;
-};
-
 static int
-asset_join(struct db *db, struct asset_ctx *ctx, uint64_t wo_id)
+asset_join_tx(struct db *db, void *arg, struct write_refusal *why)
 {
+	struct work_order_write *w = arg;
 	struct db_rows *rows;
+	uint64_t wo_id;
 	int rc, n;
 
-	if ((rc = work_order_ref_check(db, "asset", "Asset", ctx->target,
-	    &ctx->res)) != WO_OK)
+	if ((rc = work_order_lock(db, w->path_uuid, &wo_id, why)) != DB_OK ||
+	    (rc = work_order_ref_check(db, "asset", "Asset", w->target_uuid,
+	    why)) != DB_OK)
 		return rc;
 	if ((rc = db_query(db, asset_plan_count_sql, (struct db_param[]){
-	    DB_I64((int64_t)wo_id), DB_STR(ctx->target) }, 2, &rows)) != DB_OK)
+	    DB_I64((int64_t)wo_id), DB_STR(w->target_uuid) }, 2,
+	    &rows)) != DB_OK)
 		return rc;
 	n = atoi(db_cell(rows, 0, 0));
 	db_rows_free(rows);
 	if (n > 0)
-		return work_order_fail(&ctx->res, WO_REFUSED,
+		return write_refuse(why, "WORK_ORDER_REFUSED",
 		    "Asset already in the plan of this work order: %s",
-		    ctx->target);
-	if (uuid_generate(ctx->res.uuid) != 0)
+		    w->target_uuid);
+	if (uuid_generate(w->uuid) != 0)
 		return DB_ERR_FAILED;
 	return db_exec(db, asset_plan_insert_sql, (struct db_param[]){
-	    DB_STR(ctx->res.uuid), DB_I64((int64_t)wo_id), DB_STR(ctx->target) },
-	    3, NULL, &ctx->res.id);
+	    DB_STR(w->uuid), DB_I64((int64_t)wo_id), DB_STR(w->target_uuid) },
+	    3, NULL, &w->id);
 }
 
+/* Removal by asset (by_asset) or by plan entry uuid. */
 static int
-asset_remove(struct db *db, struct asset_ctx *ctx, uint64_t wo_id)
+asset_remove(struct db *db, struct work_order_write *w, int by_asset,
+    struct write_refusal *why)
 {
-	int by_asset = ctx->action == ASSET_REMOVE_BY_ASSET;
 	struct db_rows *rows;
-	int rc;
-
-	rc = db_query(db, by_asset ? asset_plan_by_asset_sql :
-	    asset_plan_by_uuid_sql, (struct db_param[]){
-	    DB_I64((int64_t)wo_id), DB_STR(ctx->target) }, 2, &rows);
-	if (rc != DB_OK)
-		return rc;
-	if (rows->nrows == 0)
-		rc = work_order_fail(&ctx->res, WO_NOT_FOUND, by_asset ?
-		    "Asset not in the plan of this work order: %s" :
-		    "Asset plan entry not found in this work order: %s",
-		    ctx->target);
-	else if (rows->nrows > 1)
-		rc = work_order_fail(&ctx->res, WO_REFUSED, by_asset ?
-		    "Asset is in the plan more than once, remove it by its "
-		    "plan entry uuid: %s" : "duplicated entry: %s", ctx->target);
-	else {
-		ctx->res.id = strtoull(db_cell(rows, 0, 0), NULL, 10);
-		memcpy(ctx->res.uuid, db_cell(rows, 0, 1), UUID_STR_LEN + 1);
-	}
-	db_rows_free(rows);
-	if (rc != WO_OK)
-		return rc;
-	return db_exec(db, asset_plan_delete_sql, (struct db_param[]){
-	    DB_I64((int64_t)ctx->res.id) }, 1, NULL, NULL);
-}
-
-static int
-asset_tx(struct db *db, void *arg)
-{
-	struct asset_ctx *ctx = arg;
 	uint64_t wo_id;
 	int rc;
 
-	if ((rc = work_order_lock(db, ctx->wo_uuid, &wo_id, &ctx->res)) != WO_OK)
+	if ((rc = work_order_lock(db, w->path_uuid, &wo_id, why)) != DB_OK)
 		return rc;
-	return ctx->action == ASSET_JOIN ? asset_join(db, ctx, wo_id) :
-	    asset_remove(db, ctx, wo_id);
+	rc = db_query(db, by_asset ? asset_plan_by_asset_sql :
+	    asset_plan_by_uuid_sql, (struct db_param[]){
+	    DB_I64((int64_t)wo_id), DB_STR(w->target_uuid) }, 2, &rows);
+	if (rc != DB_OK)
+		return rc;
+	if (rows->nrows == 0)
+		rc = write_refuse(why, "REFERENCE_NOT_FOUND", by_asset ?
+		    "Asset not in the plan of this work order: %s" :
+		    "Asset plan entry not found in this work order: %s",
+		    w->target_uuid);
+	else if (rows->nrows > 1)
+		rc = write_refuse(why, by_asset ? "WORK_ORDER_REFUSED" :
+		    "DUPLICATED_ENTRY", by_asset ?
+		    "Asset is in the plan more than once, remove it by its "
+		    "plan entry uuid: %s" : "duplicated entry: %s",
+		    w->target_uuid);
+	else {
+		w->id = strtoull(db_cell(rows, 0, 0), NULL, 10);
+		memcpy(w->uuid, db_cell(rows, 0, 1), UUID_STR_LEN + 1);
+	}
+	db_rows_free(rows);
+	if (rc != DB_OK)
+		return rc;
+	return db_exec(db, asset_plan_delete_sql, (struct db_param[]){
+	    DB_I64((int64_t)w->id) }, 1, NULL, NULL);
 }
 
 static int
-asset_plan_handle(struct request *rq, enum asset_action action)
+asset_remove_by_asset_tx(struct db *db, void *arg, struct write_refusal *why)
 {
-	struct asset_ctx ctx;
-	int rc;
-
-	memset(&ctx, 0, sizeof(ctx));
-	ctx.action = action;
-	if ((rc = work_order_path_uuid(rq, "workOrderUuid", "Work Order",
-	    ctx.wo_uuid, &ctx.res)) == WO_OK &&
-	    (rc = work_order_path_uuid(rq, "uuid", action ==
-	    ASSET_REMOVE_BY_ENTRY ? "asset plan entry" : "asset", ctx.target,
-	    &ctx.res)) == WO_OK)
-		rc = db_transaction(rq->db, asset_tx, &ctx);
-	return work_order_answer(rq, rc, &ctx.res);
+	return asset_remove(db, arg, 1, why);
 }
+
+static int
+asset_remove_by_entry_tx(struct db *db, void *arg, struct write_refusal *why)
+{
+	return asset_remove(db, arg, 0, why);
+}
+
+#define ASSET_PLAN_DEF(what, fn) { .path_param = "workOrderUuid", \
+	.path_what = "Work Order", .target_param = "uuid", \
+	.target_what = what, .kind = WRITE_OTHER, .apply = fn }
+
+static const struct work_order_write_def asset_join_def =
+    ASSET_PLAN_DEF("asset", asset_join_tx);
+static const struct work_order_write_def asset_remove_def =
+    ASSET_PLAN_DEF("asset", asset_remove_by_asset_tx);
+static const struct work_order_write_def asset_plan_remove_def =
+    ASSET_PLAN_DEF("asset plan entry", asset_remove_by_entry_tx);
 
 int
 work_order_asset_join(struct request *rq)
 {
-	return asset_plan_handle(rq, ASSET_JOIN);
+	return work_order_write_run(rq, &asset_join_def);
 }
 
 int
 work_order_asset_remove(struct request *rq)
 {
-	return asset_plan_handle(rq, ASSET_REMOVE_BY_ASSET);
+	return work_order_write_run(rq, &asset_remove_def);
 }
 
 int
 work_order_asset_plan_remove(struct request *rq)
 {
-	return asset_plan_handle(rq, ASSET_REMOVE_BY_ENTRY);
+	return work_order_write_run(rq, &asset_plan_remove_def);
 }

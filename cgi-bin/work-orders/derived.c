@@ -1,11 +1,10 @@
 /*
  * What every work-order write shares: locking the work order, checking
- * references, answering in the result envelope, and keeping the
+ * references, and keeping the
  * server-maintained fields of SPEC 3 (state moves from history, start and
  * finish dates, progress, element-type plan counts and their timestamps)
  * right, by recomputing them from the child rows in the same transaction.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,47 +14,6 @@
 #include "request.h"
 #include "work_order.h"
 
-int
-work_order_fail(struct work_order_result *res, int outcome, const char *fmt,
-    ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(res->message, sizeof(res->message), fmt, ap);
-	va_end(ap);
-	return outcome;
-}
-
-int
-work_order_answer(struct request *rq, int rc,
-    const struct work_order_result *res)
-{
-	switch (rc) {
-	case WO_OK:
-		return respond_amage_result(rq, 200, (int64_t)res->id,
-		    res->uuid, 1, 0, "");
-	case WO_NOT_FOUND:
-		return respond_amage_result(rq, 400, -1, NULL, 0, 404,
-		    res->message);
-	case WO_REFUSED:
-		return respond_amage_result(rq, 400, -1, NULL, 0, 400,
-		    res->message);
-	default:
-		return respond_db_failure(rq, rc);
-	}
-}
-
-int
-work_order_path_uuid(struct request *rq, const char *param, const char *what,
-    char out[UUID_STR_LEN + 1], struct work_order_result *res)
-{
-	if (uuid_parse(request_path_param(rq, param), out) != 0)
-		return work_order_fail(res, WO_REFUSED,
-		    "Wrong %s UUID format or non-existent", what);
-	return WO_OK;
-}
-
 static const char work_order_lock_sql[] =
     "SELECT id FROM work_orders WHERE uuid = ? LIMIT 2 FOR UPDATE";
 static const char work_order_lock_id_sql[] =
@@ -63,7 +21,7 @@ static const char work_order_lock_id_sql[] =
 
 int
 work_order_lock(struct db *db, const char *uuid, uint64_t *id,
-    struct work_order_result *res)
+    struct write_refusal *why)
 {
 	struct db_rows *rows;
 	int rc;
@@ -73,10 +31,10 @@ work_order_lock(struct db *db, const char *uuid, uint64_t *id,
 	if (rc != DB_OK)
 		return rc;
 	if (rows->nrows == 0)
-		rc = work_order_fail(res, WO_NOT_FOUND,
+		rc = write_refuse(why, "REFERENCE_NOT_FOUND",
 		    "Work Order not found: %s", uuid);
 	else if (rows->nrows > 1)
-		rc = work_order_fail(res, WO_REFUSED,
+		rc = write_refuse(why, "DUPLICATED_ENTRY",
 		    "duplicated entry: Work Order %s", uuid);
 	else
 		*id = strtoull(db_cell(rows, 0, 0), NULL, 10);
@@ -88,7 +46,7 @@ int
 work_order_child_lock(struct db *db, const char *find_sql,
     const char *relock_sql, const char *label, const char *uuid,
     uint64_t *child_id, uint64_t *wo_id, char wo_uuid[UUID_STR_LEN + 1],
-    struct work_order_result *res)
+    struct write_refusal *why)
 {
 	struct db_rows *rows = NULL;
 	int rc;
@@ -98,12 +56,12 @@ work_order_child_lock(struct db *db, const char *find_sql,
 	if (rc != DB_OK)
 		goto done;
 	if (rows->nrows == 0) {
-		rc = work_order_fail(res, WO_NOT_FOUND, "%s not found: %s",
+		rc = write_refuse(why, "REFERENCE_NOT_FOUND", "%s not found: %s",
 		    label, uuid);
 		goto done;
 	}
 	if (rows->nrows > 1) {
-		rc = work_order_fail(res, WO_REFUSED, "duplicated entry: %s %s",
+		rc = write_refuse(why, "DUPLICATED_ENTRY", "duplicated entry: %s %s",
 		    label, uuid);
 		goto done;
 	}
@@ -121,7 +79,7 @@ work_order_child_lock(struct db *db, const char *find_sql,
 	rc = db_query(db, relock_sql, (struct db_param[]){
 	    DB_I64((int64_t)*child_id) }, 1, &rows);
 	if (rc == DB_OK && rows->nrows == 0)
-		rc = work_order_fail(res, WO_NOT_FOUND, "%s not found: %s",
+		rc = write_refuse(why, "REFERENCE_NOT_FOUND", "%s not found: %s",
 		    label, uuid);
 done:
 	db_rows_free(rows);
@@ -130,15 +88,15 @@ done:
 
 int
 work_order_same_parent(const cJSON *body, const char *wo_uuid,
-    struct work_order_result *res)
+    struct write_refusal *why)
 {
 	const char *s = json_get_string(body, "workOrderUuid");
 	char id[UUID_STR_LEN + 1];
 
 	if (s != NULL && (uuid_parse(s, id) != 0 || strcmp(id, wo_uuid) != 0))
-		return work_order_fail(res, WO_REFUSED,
+		return write_refuse(why, "WORK_ORDER_REFUSED",
 		    "workOrderUuid %s is not the work order %s", s, wo_uuid);
-	return WO_OK;
+	return DB_OK;
 }
 
 static const char ref_exists_sql[] =
@@ -146,23 +104,23 @@ static const char ref_exists_sql[] =
 
 int
 work_order_ref_check(struct db *db, const char *kind, const char *label,
-    const char *uuid, struct work_order_result *res)
+    const char *uuid, struct write_refusal *why)
 {
 	char id[UUID_STR_LEN + 1];
 	struct db_rows *rows;
 	int rc;
 
 	if (uuid == NULL)
-		return WO_OK;
+		return DB_OK;
 	if (uuid_parse(uuid, id) != 0)
-		return work_order_fail(res, WO_REFUSED, "Wrong %s UUID format",
+		return write_refuse(why, "WORK_ORDER_REFUSED", "Wrong %s UUID format",
 		    label);
 	rc = db_query(db, ref_exists_sql, (struct db_param[]){ DB_STR(kind),
 	    DB_STR(id) }, 2, &rows);
 	if (rc != DB_OK)
 		return rc;
 	if (rows->nrows == 0)
-		rc = work_order_fail(res, WO_NOT_FOUND, "%s not found: %s",
+		rc = write_refuse(why, "REFERENCE_NOT_FOUND", "%s not found: %s",
 		    label, id);
 	db_rows_free(rows);
 	return rc;
@@ -186,12 +144,22 @@ static const char recompute_state_sql[] =
     "  AND h.valid = 1 AND h.state_name = 'FINISHED')) "
     "WHERE w.id = ?";
 
+/*
+ * Reported / planned, in percent, capped at 100.  The division only runs
+ * when reported < planned, so the quotient is below 1 and nothing can
+ * overflow a DOUBLE (1e15 reported over 1e-300 planned did: error 1690).
+ */
 static const char recompute_progress_sql[] =
     "UPDATE work_orders w SET "
-    "progress_completed = LEAST(100, COALESCE(FLOOR(1e-9 + 100 * (SELECT "
-    "  SUM(h.work_amount_reported) FROM work_order_history h "
-    "  WHERE h.work_order_id = w.id AND h.valid = 1) "
-    "  / NULLIF(w.work_amount, 0)), 0)), "
+    "progress_completed = COALESCE((SELECT CASE "
+    "  WHEN w.work_amount IS NULL OR w.work_amount <= 0 "
+    "    OR SUM(h.work_amount_reported) IS NULL "
+    "    OR SUM(h.work_amount_reported) <= 0 THEN 0 "
+    "  WHEN SUM(h.work_amount_reported) >= w.work_amount THEN 100 "
+    "  ELSE LEAST(100, FLOOR(1e-9 + 100 * "
+    "    (SUM(h.work_amount_reported) / w.work_amount))) END "
+    "  FROM work_order_history h "
+    "  WHERE h.work_order_id = w.id AND h.valid = 1), 0), "
     "progress_completed_updated = UTC_TIMESTAMP() "
     "WHERE w.id = ?";
 

@@ -101,24 +101,24 @@ static const char expenditure_insert_sql[] =
 /* Every user and element type the entry names must exist. */
 static int
 history_check_refs(struct db *db, const cJSON *body,
-    struct work_order_result *res)
+    struct write_refusal *why)
 {
 	const cJSON *item;
 	int rc;
 
 	if ((rc = work_order_ref_check(db, "user", "User",
-	    json_get_string(body, "reportedByUuid"), res)) != WO_OK)
+	    json_get_string(body, "reportedByUuid"), why)) != DB_OK)
 		return rc;
 	cJSON_ArrayForEach(item, json_get(body, "participants"))
 		if ((rc = work_order_ref_check(db, "user", "Participant user",
-		    json_get_string(item, "uuid"), res)) != WO_OK)
+		    json_get_string(item, "uuid"), why)) != DB_OK)
 			return rc;
 	cJSON_ArrayForEach(item, json_get(body, "workOrderExpenditures"))
 		if ((rc = work_order_ref_check(db, "element_type",
 		    "Element type", json_get_string(item, "elementTypeUuid"),
-		    res)) != WO_OK)
+		    why)) != DB_OK)
 			return rc;
-	return WO_OK;
+	return DB_OK;
 }
 
 /* Replaces (or, for a new entry, writes) the lists the body gives. */
@@ -127,7 +127,7 @@ history_write_lists(struct db *db, const cJSON *body, uint64_t hid,
     uint64_t wo_id, int replace)
 {
 	const cJSON *list, *item;
-	char u[UUID_STR_LEN + 1], et[UUID_STR_LEN + 1], ts[40];
+	char u[UUID_STR_LEN + 1], et[UUID_STR_LEN + 1], ts[BIND_BUF_LEN];
 	struct db_param p[7];
 	int rc;
 
@@ -147,7 +147,7 @@ history_write_lists(struct db *db, const cJSON *body, uint64_t hid,
 	}
 	if ((list = json_get(body, "workOrderExpenditures")) == NULL ||
 	    cJSON_IsNull(list))
-		return WO_OK;
+		return DB_OK;
 	if (replace && (rc = db_exec(db, expenditures_clear_sql,
 	    (struct db_param[]){ DB_I64((int64_t)hid) }, 1, NULL, NULL)) != DB_OK)
 		return rc;
@@ -160,108 +160,130 @@ history_write_lists(struct db *db, const cJSON *body, uint64_t hid,
 		p[0] = DB_STR(u);
 		p[1] = DB_I64((int64_t)hid);
 		p[2] = DB_I64((int64_t)wo_id);
-		p[3] = work_order_param(item, "tstamp", ts, sizeof(ts));
+		p[3] = bind_member(item, expenditure_fields, "tstamp", ts);
 		p[4] = DB_STR(et);
-		p[5] = work_order_param(item, "itemCount", NULL, 0);
-		p[6] = work_order_param(item, "message", NULL, 0);
+		p[5] = bind_member(item, expenditure_fields, "itemCount", NULL);
+		p[6] = bind_member(item, expenditure_fields, "message", NULL);
 		if ((rc = db_exec(db, expenditure_insert_sql, p, 7, NULL,
 		    NULL)) != DB_OK)
 			return rc;
 	}
-	return WO_OK;
+	return DB_OK;
 }
 
 static void
-history_params(const cJSON *body, char bufs[][40], struct db_param *p)
+history_params(const cJSON *body, char bufs[][BIND_BUF_LEN],
+    struct db_param *p)
 {
 	size_t i;
 
 	for (i = 0; i < HISTORY_NCOLS; i++)
-		p[i] = work_order_param(body, history_columns[i], bufs[i], 40);
+		p[i] = bind_member(body, history_fields, history_columns[i],
+		    bufs[i]);
 }
 
 static int
-history_add_tx(struct db *db, void *arg)
+history_add_tx(struct db *db, void *arg, struct write_refusal *why)
 {
-	struct work_order_write *ctx = arg;
+	struct work_order_write *w = arg;
 	struct db_param p[2 + HISTORY_NCOLS];
-	char bufs[HISTORY_NCOLS][40];
+	char bufs[HISTORY_NCOLS][BIND_BUF_LEN];
 	uint64_t wo_id;
 	int rc;
 
-	if ((rc = work_order_lock(db, ctx->path_uuid, &wo_id, &ctx->res)) != WO_OK ||
-	    (rc = work_order_same_parent(ctx->body, ctx->path_uuid,
-	    &ctx->res)) != WO_OK ||
-	    (rc = history_check_refs(db, ctx->body, &ctx->res)) != WO_OK)
+	if ((rc = work_order_lock(db, w->path_uuid, &wo_id, why)) != DB_OK ||
+	    (rc = work_order_same_parent(w->body, w->path_uuid,
+	    why)) != DB_OK ||
+	    (rc = history_check_refs(db, w->body, why)) != DB_OK)
 		return rc;
-	p[0] = DB_STR(ctx->res.uuid);
+	p[0] = DB_STR(w->uuid);
 	p[1] = DB_I64((int64_t)wo_id);
-	history_params(ctx->body, bufs, p + 2);
+	history_params(w->body, bufs, p + 2);
 	if ((rc = db_exec(db, history_insert_sql, p, 2 + HISTORY_NCOLS, NULL,
-	    &ctx->res.id)) != DB_OK ||
-	    (rc = history_write_lists(db, ctx->body, ctx->res.id, wo_id, 0)) != WO_OK)
+	    &w->id)) != DB_OK ||
+	    (rc = history_write_lists(db, w->body, w->id, wo_id, 0)) != DB_OK)
 		return rc;
 	return work_order_recompute_all(db, wo_id);
 }
+
+static const struct work_order_write_def history_add_def = {
+	.path_param = "uuid",
+	.path_what = "Work Order",
+	.fields = history_fields,
+	.kind = WRITE_CREATE,
+	.apply = history_add_tx,
+};
 
 int
 work_order_history_add(struct request *rq)
 {
-	return work_order_write_run(rq, "Work Order", history_fields,
-	    WRITE_CREATE, history_add_tx);
+	return work_order_write_run(rq, &history_add_def);
 }
 
 static int
-history_edit_tx(struct db *db, void *arg)
+history_edit_tx(struct db *db, void *arg, struct write_refusal *why)
 {
-	struct work_order_write *ctx = arg;
+	struct work_order_write *w = arg;
 	struct db_param p[1 + HISTORY_NCOLS];
-	char bufs[HISTORY_NCOLS][40], wo_uuid[UUID_STR_LEN + 1];
+	char bufs[HISTORY_NCOLS][BIND_BUF_LEN], wo_uuid[UUID_STR_LEN + 1];
 	uint64_t wo_id;
 	int rc;
 
 	if ((rc = work_order_child_lock(db, history_find_sql,
-	    history_relock_sql, "History entry", ctx->path_uuid, &ctx->res.id,
-	    &wo_id, wo_uuid, &ctx->res)) != WO_OK ||
-	    (rc = work_order_same_parent(ctx->body, wo_uuid, &ctx->res)) != WO_OK ||
-	    (rc = history_check_refs(db, ctx->body, &ctx->res)) != WO_OK)
+	    history_relock_sql, "History entry", w->path_uuid, &w->id,
+	    &wo_id, wo_uuid, why)) != DB_OK ||
+	    (rc = work_order_same_parent(w->body, wo_uuid, why)) != DB_OK ||
+	    (rc = history_check_refs(db, w->body, why)) != DB_OK)
 		return rc;
-	history_params(ctx->body, bufs, p);
-	p[HISTORY_NCOLS] = DB_I64((int64_t)ctx->res.id);
+	history_params(w->body, bufs, p);
+	p[HISTORY_NCOLS] = DB_I64((int64_t)w->id);
 	if ((rc = db_exec(db, history_update_sql, p, 1 + HISTORY_NCOLS, NULL,
 	    NULL)) != DB_OK ||
-	    (rc = history_write_lists(db, ctx->body, ctx->res.id, wo_id, 1)) != WO_OK)
+	    (rc = history_write_lists(db, w->body, w->id, wo_id, 1)) != DB_OK)
 		return rc;
 	return work_order_recompute_all(db, wo_id);
 }
 
+static const struct work_order_write_def history_edit_def = {
+	.path_param = "uuid",
+	.path_what = "History entry",
+	.fields = history_fields,
+	.kind = WRITE_CHANGE,
+	.apply = history_edit_tx,
+};
+
 int
 work_order_history_edit(struct request *rq)
 {
-	return work_order_write_run(rq, "History entry", history_fields,
-	    WRITE_CHANGE, history_edit_tx);
+	return work_order_write_run(rq, &history_edit_def);
 }
 
 static int
-history_delete_tx(struct db *db, void *arg)
+history_delete_tx(struct db *db, void *arg, struct write_refusal *why)
 {
-	struct work_order_write *ctx = arg;
+	struct work_order_write *w = arg;
 	char wo_uuid[UUID_STR_LEN + 1];
 	uint64_t wo_id;
 	int rc;
 
 	if ((rc = work_order_child_lock(db, history_find_sql,
-	    history_relock_sql, "History entry", ctx->path_uuid, &ctx->res.id,
-	    &wo_id, wo_uuid, &ctx->res)) != WO_OK ||
+	    history_relock_sql, "History entry", w->path_uuid, &w->id,
+	    &wo_id, wo_uuid, why)) != DB_OK ||
 	    (rc = db_exec(db, history_delete_sql, (struct db_param[]){
-	    DB_I64((int64_t)ctx->res.id) }, 1, NULL, NULL)) != DB_OK)
+	    DB_I64((int64_t)w->id) }, 1, NULL, NULL)) != DB_OK)
 		return rc;
 	return work_order_recompute_all(db, wo_id);
 }
 
+static const struct work_order_write_def history_delete_def = {
+	.path_param = "uuid",
+	.path_what = "History entry",
+	.kind = WRITE_CHANGE,
+	.apply = history_delete_tx,
+};
+
 int
 work_order_history_delete(struct request *rq)
 {
-	return work_order_write_run(rq, "History entry", NULL, WRITE_CHANGE,
-	    history_delete_tx);
+	return work_order_write_run(rq, &history_delete_def);
 }

@@ -46,94 +46,114 @@ static const char plan_delete_sql[] =
 
 /* elementTypeUuid, itemCount, category, code: bound into p[0..3]. */
 static void
-plan_params(const cJSON *body, char et[40], struct db_param *p)
+plan_params(const cJSON *body, char et[BIND_BUF_LEN], struct db_param *p)
 {
-	p[0] = work_order_param(body, "elementTypeUuid", et, 40);
-	p[1] = work_order_param(body, "itemCount", NULL, 0);
-	p[2] = work_order_param(body, "category", NULL, 0);
-	p[3] = work_order_param(body, "code", NULL, 0);
+	p[0] = bind_member(body, plan_add_fields, "elementTypeUuid", et);
+	p[1] = bind_member(body, plan_add_fields, "itemCount", NULL);
+	p[2] = bind_member(body, plan_add_fields, "category", NULL);
+	p[3] = bind_member(body, plan_add_fields, "code", NULL);
 }
 
 static int
-plan_add_tx(struct db *db, void *arg)
+plan_add_tx(struct db *db, void *arg, struct write_refusal *why)
 {
-	struct work_order_write *ctx = arg;
+	struct work_order_write *w = arg;
 	struct db_param p[6];
-	char et[40];
+	char et[BIND_BUF_LEN];
 	uint64_t wo_id;
 	int rc;
 
-	if ((rc = work_order_lock(db, ctx->path_uuid, &wo_id, &ctx->res)) != WO_OK ||
-	    (rc = work_order_same_parent(ctx->body, ctx->path_uuid,
-	    &ctx->res)) != WO_OK ||
+	if ((rc = work_order_lock(db, w->path_uuid, &wo_id, why)) != DB_OK ||
+	    (rc = work_order_same_parent(w->body, w->path_uuid,
+	    why)) != DB_OK ||
 	    (rc = work_order_ref_check(db, "element_type", "Element type",
-	    json_get_string(ctx->body, "elementTypeUuid"), &ctx->res)) != WO_OK)
+	    json_get_string(w->body, "elementTypeUuid"), why)) != DB_OK)
 		return rc;
-	p[0] = DB_STR(ctx->res.uuid);
+	p[0] = DB_STR(w->uuid);
 	p[1] = DB_I64((int64_t)wo_id);
-	plan_params(ctx->body, et, p + 2);
-	if ((rc = db_exec(db, plan_insert_sql, p, 6, NULL, &ctx->res.id)) != DB_OK)
+	plan_params(w->body, et, p + 2);
+	if ((rc = db_exec(db, plan_insert_sql, p, 6, NULL, &w->id)) != DB_OK)
 		return rc;
 	return work_order_recompute_plan(db, wo_id);
 }
 
+static const struct work_order_write_def plan_add_def = {
+	.path_param = "uuid",
+	.path_what = "Work Order",
+	.fields = plan_add_fields,
+	.kind = WRITE_CREATE,
+	.apply = plan_add_tx,
+};
+
 int
 work_order_plan_add(struct request *rq)
 {
-	return work_order_write_run(rq, "Work Order", plan_add_fields,
-	    WRITE_CREATE, plan_add_tx);
+	return work_order_write_run(rq, &plan_add_def);
 }
 
 static int
-plan_edit_tx(struct db *db, void *arg)
+plan_edit_tx(struct db *db, void *arg, struct write_refusal *why)
 {
-	struct work_order_write *ctx = arg;
-	char et[40], wo_uuid[UUID_STR_LEN + 1];
+	struct work_order_write *w = arg;
+	char et[BIND_BUF_LEN], wo_uuid[UUID_STR_LEN + 1];
 	struct db_param p[5];
 	uint64_t wo_id;
 	int rc;
 
 	if ((rc = work_order_child_lock(db, plan_find_sql, plan_relock_sql,
-	    "Element type plan item", ctx->path_uuid, &ctx->res.id, &wo_id,
-	    wo_uuid, &ctx->res)) != WO_OK ||
-	    (rc = work_order_same_parent(ctx->body, wo_uuid, &ctx->res)) != WO_OK ||
+	    "Element type plan item", w->path_uuid, &w->id, &wo_id,
+	    wo_uuid, why)) != DB_OK ||
+	    (rc = work_order_same_parent(w->body, wo_uuid, why)) != DB_OK ||
 	    (rc = work_order_ref_check(db, "element_type", "Element type",
-	    json_get_string(ctx->body, "elementTypeUuid"), &ctx->res)) != WO_OK)
+	    json_get_string(w->body, "elementTypeUuid"), why)) != DB_OK)
 		return rc;
-	plan_params(ctx->body, et, p);
-	p[4] = DB_I64((int64_t)ctx->res.id);
+	plan_params(w->body, et, p);
+	p[4] = DB_I64((int64_t)w->id);
 	if ((rc = db_exec(db, plan_update_sql, p, 5, NULL, NULL)) != DB_OK)
 		return rc;
 	return work_order_recompute_plan(db, wo_id);
 }
 
+static const struct work_order_write_def plan_edit_def = {
+	.path_param = "uuid",
+	.path_what = "Element type plan item",
+	.fields = plan_edit_fields,
+	.kind = WRITE_CHANGE,
+	.apply = plan_edit_tx,
+};
+
 int
 work_order_plan_edit(struct request *rq)
 {
-	return work_order_write_run(rq, "Element type plan item",
-	    plan_edit_fields, WRITE_CHANGE, plan_edit_tx);
+	return work_order_write_run(rq, &plan_edit_def);
 }
 
 static int
-plan_delete_tx(struct db *db, void *arg)
+plan_delete_tx(struct db *db, void *arg, struct write_refusal *why)
 {
-	struct work_order_write *ctx = arg;
+	struct work_order_write *w = arg;
 	char wo_uuid[UUID_STR_LEN + 1];
 	uint64_t wo_id;
 	int rc;
 
 	if ((rc = work_order_child_lock(db, plan_find_sql, plan_relock_sql,
-	    "Element type plan item", ctx->path_uuid, &ctx->res.id, &wo_id,
-	    wo_uuid, &ctx->res)) != WO_OK ||
+	    "Element type plan item", w->path_uuid, &w->id, &wo_id,
+	    wo_uuid, why)) != DB_OK ||
 	    (rc = db_exec(db, plan_delete_sql, (struct db_param[]){
-	    DB_I64((int64_t)ctx->res.id) }, 1, NULL, NULL)) != DB_OK)
+	    DB_I64((int64_t)w->id) }, 1, NULL, NULL)) != DB_OK)
 		return rc;
 	return work_order_recompute_plan(db, wo_id);
 }
 
+static const struct work_order_write_def plan_delete_def = {
+	.path_param = "uuid",
+	.path_what = "Element type plan item",
+	.kind = WRITE_CHANGE,
+	.apply = plan_delete_tx,
+};
+
 int
 work_order_plan_delete(struct request *rq)
 {
-	return work_order_write_run(rq, "Element type plan item", NULL,
-	    WRITE_CHANGE, plan_delete_tx);
+	return work_order_write_run(rq, &plan_delete_def);
 }
