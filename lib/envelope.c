@@ -60,6 +60,13 @@ const struct message envelope_shared_messages[] = {
 	  "Unknown or revoked api-key" },
 	{ "DEVICE_NOT_ALLOWED", 401, 400, 401, "Appareil non autorisé",
 	  "Device not allowed for this api-key" },
+	/* Idempotency-Key of a POST (SPEC 2.1) */
+	{ "IDEMPOTENCY_KEY_REUSED", 409, 409, 409,
+	  "Clé d'idempotence déjà utilisée pour une autre requête",
+	  "Idempotency-Key already used for a different request" },
+	{ "IDEMPOTENCY_KEY_INVALID", 400, 400, 400,
+	  "En-tête Idempotency-Key invalide (1 à 255 caractères ASCII visibles)",
+	  "Invalid Idempotency-Key header (1 to 255 visible ASCII characters)" },
 	{ NULL, 0, 0, 0, NULL, NULL }
 };
 

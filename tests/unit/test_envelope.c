@@ -257,6 +257,8 @@ pms_error_codes_answer_their_catalogue_status(void **state)
 		{ "SERVICE_UNAVAILABLE", 503 },
 		{ "INTERNAL_ERROR", 500 },
 		{ "SIGNATURE_INVALID", 401 },
+		{ "IDEMPOTENCY_KEY_REUSED", 409 },
+		{ "IDEMPOTENCY_KEY_INVALID", 400 },
 		{ "THING_MISSING", 404 },
 	};
 	struct request rq;
@@ -333,6 +335,10 @@ amage_error_has_the_result_shape_and_its_own_status(void **state)
 		  "Device not allowed for this api-key" },
 		{ "NOT_FOUND", 404, 404, "Not found" },
 		{ "THING_MISSING", 400, 404, "Thing not found" },
+		{ "IDEMPOTENCY_KEY_REUSED", 409, 409,
+		  "Idempotency-Key already used for a different request" },
+		{ "IDEMPOTENCY_KEY_INVALID", 400, 400,
+		  "Invalid Idempotency-Key header (1 to 255 visible ASCII characters)" },
 		{ "FORBIDDEN", 403, 403, "Permission denied (manager only)" },
 		{ "PAYLOAD_TOO_LARGE", 413, 413, "Request body too large" },
 		{ "SERVICE_UNAVAILABLE", 503, 503,
@@ -481,6 +487,18 @@ family_code_is_found_only_through_its_family(void **state)
 }
 
 static void
+idempotency_codes_answer_409_reused_and_400_invalid_in_french(void **state)
+{
+	(void)state;
+	assert_pms_answer(&bare_family, LANG_FR, "IDEMPOTENCY_KEY_REUSED",
+	    "IDEMPOTENCY_KEY_REUSED", 409,
+	    "Clé d'idempotence déjà utilisée pour une autre requête");
+	assert_pms_answer(&bare_family, LANG_FR, "IDEMPOTENCY_KEY_INVALID",
+	    "IDEMPOTENCY_KEY_INVALID", 400,
+	    "En-tête Idempotency-Key invalide (1 à 255 caractères ASCII visibles)");
+}
+
+static void
 catalogue_entries_carry_both_texts(void **state)
 {
 	static const char *codes[] = {
@@ -490,6 +508,7 @@ catalogue_entries_carry_both_texts(void **state)
 		"OUT_OF_SCOPE", "SERVICE_UNAVAILABLE", "INTERNAL_ERROR",
 		"SIGNATURE_MISSING", "SIGNATURE_INVALID", "SIGNATURE_EXPIRED",
 		"SIGNATURE_REPLAYED", "CLIENT_UNKNOWN", "DEVICE_NOT_ALLOWED",
+		"IDEMPOTENCY_KEY_REUSED", "IDEMPOTENCY_KEY_INVALID",
 	};
 	const struct message *m;
 	size_t i;
@@ -873,6 +892,7 @@ main(void)
 		cmocka_unit_test(unknown_code_is_logged_once_per_occurrence),
 		cmocka_unit_test(family_catalogue_is_searched_before_the_shared_one),
 		cmocka_unit_test(family_code_is_found_only_through_its_family),
+		cmocka_unit_test(idempotency_codes_answer_409_reused_and_400_invalid_in_french),
 		cmocka_unit_test(catalogue_entries_carry_both_texts),
 		cmocka_unit_test(pms_validation_lists_every_issue_in_details_in_french),
 		cmocka_unit_test(pms_validation_reasons_are_english_but_rules_unchanged_in_english),
