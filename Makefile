@@ -72,6 +72,34 @@ build/asan/tests/unit/%: tests/unit/%.c build/asan/libpms.a $(LIB_HDR)
 	@echo "  LD $@"
 	@$(CC) $(CFLAGS_asan) -o $@ $< build/asan/libpms.a -lcmocka $(LDLIBS)
 
+# test_codes also links the families' catalogues (cgi-bin/*/*_codes.c) and
+# includes codes_used.h: each "UPPER_SNAKE" literal from a respond_error(
+# to the ; ending its statement, in cgi-bin/<family>/*.c and lib/*.c, as
+# { "<family>" or "lib", "CODE", "file:line" },
+define CODES_USED_AWK
+FNR == 1 { fam = FILENAME; sub(/^cgi-bin\//, "", fam); sub(/\/.*/, "", fam); open = 0 }
+!open && (i = index($$0, "respond_error(")) > 0 { open = 1; at = FNR; acc = ""; $$0 = substr($$0, i) }
+open { acc = acc " " $$0 }
+open && (j = index(acc, ";")) > 0 {
+	s = substr(acc, 1, j)
+	while (match(s, /"[A-Z][A-Z0-9_]*"/)) {
+		printf "{ \"%s\", %s, \"%s:%d\" },\n", fam, substr(s, RSTART, RLENGTH), FILENAME, at
+		s = substr(s, RSTART + RLENGTH)
+	}
+	open = 0
+}
+endef
+# Exported: a recipe line cannot hold a multi-line variable, the shell can.
+export CODES_USED_AWK
+CODES_SRC := $(sort $(wildcard cgi-bin/*/*_codes.c))
+build/asan/tests/unit/codes_used.h: $(sort $(wildcard cgi-bin/*/*.c)) $(LIB_SRC)
+	@mkdir -p $(@D)
+	@awk "$$CODES_USED_AWK" $^ > $@.tmp && mv $@.tmp $@
+build/asan/tests/unit/test_codes: tests/unit/test_codes.c build/asan/tests/unit/codes_used.h $(patsubst cgi-bin/%.c,build/asan/cgi-bin/%.o,$(CODES_SRC)) build/asan/libpms.a $(LIB_HDR)
+	@mkdir -p $(@D)
+	@echo "  LD $@"
+	@$(CC) $(CFLAGS_asan) -I$(@D) -o $@ $< $(filter %.o,$^) build/asan/libpms.a -lcmocka $(LDLIBS)
+
 integration-tests: $(INTEG_TESTS)
 build/asan/tests/integration/%: tests/integration/%.c tests/integration/harness.c tests/integration/harness.h build/asan/libpms.a $(LIB_HDR)
 	@mkdir -p $(@D)

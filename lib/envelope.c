@@ -1,9 +1,11 @@
 /*
- * envelope: the message catalogue and the two response shapes.
+ * envelope: the shared message catalogue and the two response shapes.
  * Handlers and the platform name an error by its stable code; the family
  * decides the shape (PMS error object or AMAGE result object) and the
  * language (PMS: French unless Accept-Language asks for English; AMAGE:
- * English, as the seed's own messages).
+ * English, as the seed's own messages).  The catalogue here holds only the
+ * codes every family may raise (platform, auth, body); a family's own codes
+ * live in its cgi-bin/<family>/<name>_codes.c and are looked up first.
  */
 #include <stdio.h>
 #include <string.h>
@@ -12,10 +14,11 @@
 
 #include "db.h"
 #include "envelope.h"
+#include "log.h"
 #include "request.h"
 #include "validate.h"
 
-static const struct message catalogue[] = {
+const struct message envelope_shared_messages[] = {
 	/* platform */
 	{ "NOT_FOUND", 404, 404, 404, "Ressource introuvable", "Not found" },
 	{ "METHOD_NOT_ALLOWED", 405, 405, 405, "Méthode non autorisée",
@@ -57,18 +60,13 @@ static const struct message catalogue[] = {
 	  "Unknown or revoked api-key" },
 	{ "DEVICE_NOT_ALLOWED", 401, 400, 401, "Appareil non autorisé",
 	  "Device not allowed for this api-key" },
-	/* units */
-	{ "UNIT_NOT_FOUND", 404, 404, 404, "Unité introuvable", "Unit not found" },
-	/* AMAGE work orders (texts as in the seed) */
-	{ "WORK_ORDER_NOT_FOUND", 404, 404, 404, "Ordre de travail introuvable",
-	  "Work Order not found" },
-	{ "WORK_ORDER_UUID_INVALID", 400, 400, 400,
-	  "Format d'UUID d'ordre de travail invalide",
-	  "Wrong Work Order UUID format or non-existent" },
-	{ "DUPLICATED_ENTRY", 400, 400, 400, "Entrée dupliquée",
-	  "duplicated entry" },
-	{ "ID_NOT_ALLOWED", 400, 400, 400, "Le champ id ne doit pas être fourni",
-	  "Field id must not be sent" },
+	/* Idempotency-Key of a POST (SPEC 2.1) */
+	{ "IDEMPOTENCY_KEY_REUSED", 409, 409, 409,
+	  "Clé d'idempotence déjà utilisée pour une autre requête",
+	  "Idempotency-Key already used for a different request" },
+	{ "IDEMPOTENCY_KEY_INVALID", 400, 400, 400,
+	  "En-tête Idempotency-Key invalide (1 à 255 caractères ASCII visibles)",
+	  "Invalid Idempotency-Key header (1 to 255 visible ASCII characters)" },
 	{ NULL, 0, 0, 0, NULL, NULL }
 };
 
@@ -105,15 +103,32 @@ static const struct {
 	{ REASON_INVALID, "valeur invalide", "invalid value" },
 };
 
+/* The entry of code in catalogue (NULL: an empty one), or NULL. */
+static const struct message *
+catalogue_find(const struct message *catalogue, const char *code)
+{
+	const struct message *m = catalogue;
+
+	while (m != NULL && m->code != NULL && strcmp(m->code, code) != 0)
+		m++;
+	return m != NULL && m->code != NULL ? m : NULL;
+}
+
 const struct message *
 message_find(const char *code)
 {
-	const struct message *m;
+	return code == NULL ? NULL :
+	    catalogue_find(envelope_shared_messages, code);
+}
 
-	for (m = catalogue; m->code != NULL; m++)
-		if (strcmp(m->code, code) == 0)
-			return m;
-	return NULL;
+const struct message *
+message_find_for(const struct family *fam, const char *code)
+{
+	const struct message *m = NULL;
+
+	if (code != NULL && fam != NULL)
+		m = catalogue_find(fam->messages, code);
+	return m != NULL ? m : message_find(code);
 }
 
 static const char *
@@ -185,10 +200,15 @@ respond_amage_result(struct request *rq, int http_status, int64_t id,
 int
 respond_error(struct request *rq, const char *code)
 {
-	const struct message *m = message_find(code);
+	const struct message *m = message_find_for(rq->family, code);
 
-	if (m == NULL)
+	if (m == NULL) {
+		/* A handler named a code no catalogue holds: a bug to fix, so
+		   one line each time rather than a quiet 500. */
+		log_error("trace=%s respond_error: unknown code \"%s\"",
+		    rq->trace_id, code != NULL ? code : "(null)");
 		m = message_find("INTERNAL_ERROR");
+	}
 	if (rq->family != NULL && rq->family->envelope == ENVELOPE_AMAGE)
 		return respond_amage_result(rq, m->amage_status, -1, NULL, 0,
 		    m->amage_error_code, m->en);

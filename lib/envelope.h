@@ -5,7 +5,8 @@
  *  - AMAGE: {"id","uuid","success","errorCode","message"} for every write
  *    and every error.
  * Every error a handler or the platform raises is a catalogue code; the
- * family decides which shape it takes.
+ * family decides which shape it takes.  lib/ holds the shared codes, each
+ * family its own (struct family's messages).
  */
 #ifndef PMS_ENVELOPE_H
 #define PMS_ENVELOPE_H
@@ -17,19 +18,11 @@ struct validation;
 
 enum envelope_kind { ENVELOPE_PMS, ENVELOPE_AMAGE };
 
-struct family {
-	const char *name;		/* "units" */
-	enum envelope_kind envelope;
-	const char *bounded_context;	/* PMS origin.boundedContext */
-	const char *module;		/* PMS origin.module */
-	const char *body_types;		/* accepted body media types, space-separated */
-	const struct route *routes;
-};
-
 /*
- * One entry of the catalogue: code, HTTP status in the PMS API, HTTP status
+ * One entry of a catalogue: code, HTTP status in the PMS API, HTTP status
  * and errorCode in the AMAGE API (they differ: the seed answers a missing
  * referenced record with HTTP 400 and errorCode 404), and the texts.
+ * A catalogue is an array of them ended by { NULL }.
  */
 struct message {
 	const char *code;
@@ -40,13 +33,36 @@ struct message {
 	const char *en;
 };
 
-/* The catalogue entry of code, or NULL. */
+struct family {
+	const char *name;		/* "units" */
+	enum envelope_kind envelope;
+	const char *bounded_context;	/* PMS origin.boundedContext */
+	const char *module;		/* PMS origin.module */
+	const char *body_types;		/* accepted body media types, space-separated */
+	const struct route *routes;
+	/* The family's own codes (cgi-bin/<family>/<name>_codes.c), or NULL.
+	   Never one of the shared codes: the tests refuse it. */
+	const struct message *messages;
+};
+
+/* lib's shared codes: platform, auth, body; what every family may raise. */
+extern const struct message envelope_shared_messages[];
+
+/* The shared catalogue's entry of code, or NULL. */
 const struct message *message_find(const char *code);
 
 /*
- * Answers the error `code` (a catalogue code such as "NOT_FOUND",
- * "UNIT_NOT_FOUND") in the family's envelope.  Returns 0 (the handler's
- * "responded").  An unknown code answers 500 INTERNAL_ERROR.
+ * The entry of code for fam: fam's own catalogue first, then the shared
+ * one; NULL when neither holds it.  fam NULL looks in the shared one only.
+ */
+const struct message *message_find_for(const struct family *fam,
+    const char *code);
+
+/*
+ * Answers the error `code` (a code of the family's catalogue or the shared
+ * one, such as "UNIT_NOT_FOUND", "NOT_FOUND") in the family's envelope.
+ * Returns 0 (the handler's "responded").  A code found nowhere answers
+ * 500 INTERNAL_ERROR and logs the code (a typo must be loud).
  */
 int respond_error(struct request *rq, const char *code);
 

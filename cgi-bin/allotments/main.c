@@ -18,6 +18,7 @@ static const struct family allotments_family = {
 	.module = "allotments",
 	.body_types = "application/json",
 	.routes = allotments_routes,
+	.messages = NULL,	/* no codes of its own yet: shared ones only */
 };
 
 int

@@ -18,6 +18,7 @@ static const struct family long_stay_contracts_family = {
 	.module = "long-stay-contracts",
 	.body_types = "application/json",
 	.routes = long_stay_contracts_routes,
+	.messages = NULL,	/* no codes of its own yet: shared ones only */
 };
 
 int

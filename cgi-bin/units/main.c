@@ -13,6 +13,9 @@ static const struct route units_routes[] = {
 	{ NULL, NULL, NULL, AUTH_NONE }
 };
 
+/* The family's error codes (unit_codes.c). */
+extern const struct message unit_messages[];
+
 static const struct family units_family = {
 	.name = "units",
 	.envelope = ENVELOPE_PMS,
@@ -20,6 +23,7 @@ static const struct family units_family = {
 	.module = "units",
 	.body_types = "application/json",
 	.routes = units_routes,
+	.messages = unit_messages,
 };
 
 int

@@ -38,6 +38,9 @@ static const struct route work_order_routes[] = {
 	{ NULL, NULL, NULL, AUTH_NONE }
 };
 
+/* The family's error codes (work_order_codes.c). */
+extern const struct message work_order_messages[];
+
 static const struct family work_order_family = {
 	.name = "work-orders",
 	.envelope = ENVELOPE_AMAGE,
@@ -45,6 +48,7 @@ static const struct family work_order_family = {
 	.module = "work-orders",
 	.body_types = "application/json text/plain",
 	.routes = work_order_routes,
+	.messages = work_order_messages,
 };
 
 int

@@ -2,7 +2,9 @@
  * Unit tests of lib/envelope.c: the catalogue codes answered in the PMS
  * error object (French by default, English on request, traceId and
  * origin) and in the AMAGE result object (its own HTTP status and
- * errorCode, English text), the unknown-code fallback, validation issues
+ * errorCode, English text), the lookup (the family's catalogue, then the
+ * shared one; a test family stands for the real ones, which test_codes.c
+ * checks), the unknown-code fallback and its log line, validation issues
  * in both shapes, the AMAGE result with and without id/uuid, {"data":...}
  * successes and the database-failure mapping.  Every answer is parsed back
  * with cJSON and checked member by member.
@@ -16,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cjson/cJSON.h>
 
@@ -25,6 +28,20 @@
 #include "request.h"
 #include "validate.h"
 
+/* A family's own code, answered 400/404 in AMAGE like a missing record. */
+static const struct message family_messages[] = {
+	{ "THING_MISSING", 404, 400, 404, "Chose introuvable",
+	  "Thing not found" },
+	{ NULL, 0, 0, 0, NULL, NULL }
+};
+
+/* Redefines a shared code, which no real family may (test_codes.c refuses
+   it): only here, to see which catalogue a lookup reads first. */
+static const struct message shadowing_messages[] = {
+	{ "NOT_FOUND", 410, 410, 410, "Disparu", "Gone" },
+	{ NULL, 0, 0, 0, NULL, NULL }
+};
+
 static const struct family pms_family = {
 	.name = "units",
 	.envelope = ENVELOPE_PMS,
@@ -32,6 +49,7 @@ static const struct family pms_family = {
 	.module = "units",
 	.body_types = "application/json",
 	.routes = NULL,
+	.messages = family_messages,
 };
 
 static const struct family amage_family = {
@@ -41,6 +59,24 @@ static const struct family amage_family = {
 	.module = "work-orders",
 	.body_types = "application/json",
 	.routes = NULL,
+	.messages = family_messages,
+};
+
+/* Same origin as pms_family, so assert_pms_error applies to both. */
+static const struct family bare_family = {
+	.name = "units",
+	.envelope = ENVELOPE_PMS,
+	.bounded_context = "inventory",
+	.module = "units",
+	.messages = NULL,
+};
+
+static const struct family shadowing_family = {
+	.name = "units",
+	.envelope = ENVELOPE_PMS,
+	.bounded_context = "inventory",
+	.module = "units",
+	.messages = shadowing_messages,
 };
 
 #define TRACE "0123456789abcdef0123456789abcdef"
@@ -135,6 +171,19 @@ assert_pms_error(const struct request *rq, const char *code, int status,
 	cJSON_Delete(o);
 }
 
+/* respond_error(code) for fam in lang answers the PMS error want. */
+static void
+assert_pms_answer(const struct family *fam, enum lang lang, const char *code,
+    const char *want, int status, const char *message)
+{
+	struct request rq;
+
+	request_init(&rq, fam, lang);
+	assert_int_equal(respond_error(&rq, code), 0);
+	assert_pms_error(&rq, want, status, message);
+	request_done(&rq);
+}
+
 /* Asserts the whole AMAGE failure object. */
 static void
 assert_amage_error(const struct request *rq, int http_status, int error_code,
@@ -183,8 +232,8 @@ pms_error_is_english_when_the_request_asks_for_it(void **state)
 	request_done(&rq);
 
 	request_init(&rq, &pms_family, LANG_EN);
-	respond_error(&rq, "UNIT_NOT_FOUND");
-	assert_pms_error(&rq, "UNIT_NOT_FOUND", 404, "Unit not found");
+	respond_error(&rq, "THING_MISSING");
+	assert_pms_error(&rq, "THING_MISSING", 404, "Thing not found");
 	request_done(&rq);
 }
 
@@ -208,7 +257,9 @@ pms_error_codes_answer_their_catalogue_status(void **state)
 		{ "SERVICE_UNAVAILABLE", 503 },
 		{ "INTERNAL_ERROR", 500 },
 		{ "SIGNATURE_INVALID", 401 },
-		{ "UNIT_NOT_FOUND", 404 },
+		{ "IDEMPOTENCY_KEY_REUSED", 409 },
+		{ "IDEMPOTENCY_KEY_INVALID", 400 },
+		{ "THING_MISSING", 404 },
 	};
 	struct request rq;
 	const struct message *m;
@@ -216,7 +267,7 @@ pms_error_codes_answer_their_catalogue_status(void **state)
 
 	(void)state;
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		m = message_find(cases[i].code);
+		m = message_find_for(&pms_family, cases[i].code);
 		assert_non_null(m);
 		request_init(&rq, &pms_family, LANG_FR);
 		respond_error(&rq, cases[i].code);
@@ -283,11 +334,11 @@ amage_error_has_the_result_shape_and_its_own_status(void **state)
 		{ "DEVICE_NOT_ALLOWED", 400, 401,
 		  "Device not allowed for this api-key" },
 		{ "NOT_FOUND", 404, 404, "Not found" },
-		{ "WORK_ORDER_NOT_FOUND", 404, 404, "Work Order not found" },
-		{ "WORK_ORDER_UUID_INVALID", 400, 400,
-		  "Wrong Work Order UUID format or non-existent" },
-		{ "DUPLICATED_ENTRY", 400, 400, "duplicated entry" },
-		{ "ID_NOT_ALLOWED", 400, 400, "Field id must not be sent" },
+		{ "THING_MISSING", 400, 404, "Thing not found" },
+		{ "IDEMPOTENCY_KEY_REUSED", 409, 409,
+		  "Idempotency-Key already used for a different request" },
+		{ "IDEMPOTENCY_KEY_INVALID", 400, 400,
+		  "Invalid Idempotency-Key header (1 to 255 visible ASCII characters)" },
 		{ "FORBIDDEN", 403, 403, "Permission denied (manager only)" },
 		{ "PAYLOAD_TOO_LARGE", 413, 413, "Request body too large" },
 		{ "SERVICE_UNAVAILABLE", 503, 503,
@@ -345,6 +396,106 @@ unknown_code_answers_500_internal_error_in_both_shapes(void **state)
 	respond_error(&rq, "NO_SUCH_CODE");
 	assert_amage_error(&rq, 500, 500, "Internal error");
 	request_done(&rq);
+
+	/* a family without a catalogue, and no code at all */
+	assert_pms_answer(&bare_family, LANG_FR, "NO_SUCH_CODE",
+	    "INTERNAL_ERROR", 500, "Erreur interne");
+	assert_pms_answer(&pms_family, LANG_FR, NULL, "INTERNAL_ERROR", 500,
+	    "Erreur interne");
+}
+
+/*
+ * Sends times respond_error(code) of fam with stderr in a file; returns
+ * how many lines of it name code as unknown, with the request's traceId.
+ */
+static int
+unknown_code_log_lines(const struct family *fam, const char *code,
+    int times)
+{
+	char path[] = "/tmp/test_envelope_log_XXXXXX", line[2048], what[128];
+	struct request rq;
+	FILE *f;
+	int fd, saved, i, n = 0;
+
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	unlink(path);
+	fflush(stderr);
+	saved = dup(STDERR_FILENO);
+	assert_true(saved >= 0);
+	assert_true(dup2(fd, STDERR_FILENO) >= 0);
+	for (i = 0; i < times; i++) {
+		request_init(&rq, fam, LANG_FR);
+		respond_error(&rq, code);
+		request_done(&rq);
+	}
+	fflush(stderr);
+	dup2(saved, STDERR_FILENO);
+	close(saved);
+	snprintf(what, sizeof(what), "unknown code \"%s\"", code);
+	f = fdopen(fd, "r");
+	assert_non_null(f);
+	rewind(f);
+	while (fgets(line, sizeof(line), f) != NULL)
+		if (strstr(line, what) != NULL && strstr(line, TRACE) != NULL)
+			n++;
+	fclose(f);
+	return n;
+}
+
+static void
+unknown_code_is_logged_once_per_occurrence(void **state)
+{
+	(void)state;
+	assert_int_equal(unknown_code_log_lines(&pms_family, "NO_SUCH_CODE", 1),
+	    1);
+	assert_int_equal(unknown_code_log_lines(&amage_family, "TYPO_CODE", 3),
+	    3);
+	/* codes of either catalogue are not logged */
+	assert_int_equal(unknown_code_log_lines(&pms_family, "NOT_FOUND", 2), 0);
+	assert_int_equal(unknown_code_log_lines(&pms_family, "THING_MISSING",
+	    2), 0);
+}
+
+static void
+family_catalogue_is_searched_before_the_shared_one(void **state)
+{
+	(void)state;
+	assert_int_equal(message_find_for(&shadowing_family, "NOT_FOUND")->status,
+	    410);
+	assert_int_equal(message_find("NOT_FOUND")->status, 404);
+	assert_pms_answer(&shadowing_family, LANG_EN, "NOT_FOUND", "NOT_FOUND",
+	    410, "Gone");
+	/* then the shared one, for what the family does not hold */
+	assert_pms_answer(&shadowing_family, LANG_FR, "FORBIDDEN", "FORBIDDEN",
+	    403, "Permission refusée (réservé aux managers)");
+}
+
+static void
+family_code_is_found_only_through_its_family(void **state)
+{
+	(void)state;
+	assert_non_null(message_find_for(&pms_family, "THING_MISSING"));
+	assert_null(message_find("THING_MISSING"));
+	assert_null(message_find_for(&bare_family, "THING_MISSING"));
+	assert_null(message_find_for(NULL, "THING_MISSING"));
+	assert_non_null(message_find_for(NULL, "NOT_FOUND"));
+	assert_pms_answer(&bare_family, LANG_EN, "THING_MISSING",
+	    "INTERNAL_ERROR", 500, "Internal error");
+	assert_pms_answer(&bare_family, LANG_EN, "OUT_OF_SCOPE", "OUT_OF_SCOPE",
+	    403, "Establishment outside the key's scope");
+}
+
+static void
+idempotency_codes_answer_409_reused_and_400_invalid_in_french(void **state)
+{
+	(void)state;
+	assert_pms_answer(&bare_family, LANG_FR, "IDEMPOTENCY_KEY_REUSED",
+	    "IDEMPOTENCY_KEY_REUSED", 409,
+	    "Clé d'idempotence déjà utilisée pour une autre requête");
+	assert_pms_answer(&bare_family, LANG_FR, "IDEMPOTENCY_KEY_INVALID",
+	    "IDEMPOTENCY_KEY_INVALID", 400,
+	    "En-tête Idempotency-Key invalide (1 à 255 caractères ASCII visibles)");
 }
 
 static void
@@ -357,8 +508,7 @@ catalogue_entries_carry_both_texts(void **state)
 		"OUT_OF_SCOPE", "SERVICE_UNAVAILABLE", "INTERNAL_ERROR",
 		"SIGNATURE_MISSING", "SIGNATURE_INVALID", "SIGNATURE_EXPIRED",
 		"SIGNATURE_REPLAYED", "CLIENT_UNKNOWN", "DEVICE_NOT_ALLOWED",
-		"UNIT_NOT_FOUND", "WORK_ORDER_NOT_FOUND",
-		"WORK_ORDER_UUID_INVALID", "DUPLICATED_ENTRY", "ID_NOT_ALLOWED",
+		"IDEMPOTENCY_KEY_REUSED", "IDEMPOTENCY_KEY_INVALID",
 	};
 	const struct message *m;
 	size_t i;
@@ -739,6 +889,10 @@ main(void)
 		cmocka_unit_test(amage_error_has_the_result_shape_and_its_own_status),
 		cmocka_unit_test(amage_error_is_english_whatever_the_request_language),
 		cmocka_unit_test(unknown_code_answers_500_internal_error_in_both_shapes),
+		cmocka_unit_test(unknown_code_is_logged_once_per_occurrence),
+		cmocka_unit_test(family_catalogue_is_searched_before_the_shared_one),
+		cmocka_unit_test(family_code_is_found_only_through_its_family),
+		cmocka_unit_test(idempotency_codes_answer_409_reused_and_400_invalid_in_french),
 		cmocka_unit_test(catalogue_entries_carry_both_texts),
 		cmocka_unit_test(pms_validation_lists_every_issue_in_details_in_french),
 		cmocka_unit_test(pms_validation_reasons_are_english_but_rules_unchanged_in_english),
