@@ -141,6 +141,32 @@ server_request_init(struct request *rq, char **envp, FCGX_Request *fr,
 	rq->lang = server_lang(rq);
 }
 
+/*
+ * The handler.  Test builds (PMS_FAULT_INJECTION, never release) fail the
+ * database calls the X-Pms-Fault header names (db.h), counted from the
+ * handler's first call, and say in X-Pms-Fault-Fired how many fired.
+ */
+static int
+server_run_handler(struct request *rq)
+{
+#ifdef PMS_FAULT_INJECTION
+	const char *spec = request_header(rq, "X-Pms-Fault");
+	char fired[16];
+	int rc;
+
+	if (spec == NULL)
+		return rq->route->handler(rq);
+	if (db_fault_arm(rq->db, spec) != 0)
+		return respond_error(rq, "VALIDATION_FAILED");
+	rc = rq->route->handler(rq);
+	snprintf(fired, sizeof(fired), "%d", db_fault_disarm(rq->db));
+	request_add_header(rq, "X-Pms-Fault-Fired", fired);
+	return rc;
+#else
+	return rq->route->handler(rq);
+#endif
+}
+
 /* Routing, body, auth, handler: every failure answered in the envelope. */
 static void
 server_dispatch(struct request *rq)
@@ -177,7 +203,7 @@ server_dispatch(struct request *rq)
 		respond_error(rq, code);
 		return;
 	}
-	rc = rq->route->handler(rq);
+	rc = server_run_handler(rq);
 	if (!rq->responded || (rc != 0 && rq->status < 400)) {
 		log_error("handler %s %s returned %d without an answer",
 		    rq->method, rq->route->pattern, rc);

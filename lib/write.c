@@ -171,7 +171,8 @@ write_tx(struct db *db, void *arg)
 int
 respond_refusal(struct request *rq, const struct write_refusal *why)
 {
-	const struct message *m = message_find(why->code);
+	const struct message *m = why->code != NULL ?
+	    message_find_for(rq->family, why->code) : NULL;
 
 	if (m != NULL && why->message[0] != '\0' && rq->family != NULL &&
 	    rq->family->envelope == ENVELOPE_AMAGE)

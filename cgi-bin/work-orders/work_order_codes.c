@@ -18,5 +18,12 @@ const struct message work_order_messages[] = {
 	  "duplicated entry" },
 	{ "ID_NOT_ALLOWED", 400, 400, 400, "Le champ id ne doit pas être fourni",
 	  "Field id must not be sent" },
+	/* Writes: the seed answers a missing referenced record with HTTP 400
+	   and errorCode 404; the message names the record (write_refuse). */
+	{ "REFERENCE_NOT_FOUND", 404, 400, 404,
+	  "Enregistrement référencé introuvable",
+	  "Referenced record not found" },
+	{ "WORK_ORDER_REFUSED", 400, 400, 400, "Requête refusée",
+	  "Request refused" },
 	{ NULL, 0, 0, 0, NULL, NULL }
 };
