@@ -100,6 +100,13 @@ build/asan/tests/unit/test_codes: tests/unit/test_codes.c build/asan/tests/unit/
 	@echo "  LD $@"
 	@$(CC) $(CFLAGS_asan) -I$(@D) -o $@ $< $(filter %.o,$^) build/asan/libpms.a -lcmocka $(LDLIBS)
 
+# test_work_order_dto links the family's DTO table and what it calls.
+WO_DTO_OBJS := $(patsubst %,build/asan/cgi-bin/work-orders/%.o,work_order_dto derived)
+build/asan/tests/unit/test_work_order_dto: tests/unit/test_work_order_dto.c $(WO_DTO_OBJS) build/asan/libpms.a $(LIB_HDR)
+	@mkdir -p $(@D)
+	@echo "  LD $@"
+	@$(CC) $(CFLAGS_asan) -Icgi-bin/work-orders -o $@ $< $(WO_DTO_OBJS) build/asan/libpms.a -lcmocka $(LDLIBS)
+
 integration-tests: $(INTEG_TESTS)
 build/asan/tests/integration/%: tests/integration/%.c tests/integration/harness.c tests/integration/harness.h build/asan/libpms.a $(LIB_HDR)
 	@mkdir -p $(@D)

@@ -785,11 +785,11 @@ TEST(edit_get_modify_post_round_trip_changes_only_what_was_modified)
 	CHECK_PLAN(after, 1, 1);
 }
 
-TEST(edit_ignores_id_uuid_and_server_maintained_fields_in_the_body)
+TEST(edit_takes_its_own_id_and_uuid_and_ignores_server_maintained_fields)
 {
 	static const char *const except[] = { "name", NULL };
 	const cJSON *before, *after;
-	const char *u, *other = fresh_uuid();
+	const char *u;
 	long long id;
 
 	REQUIRE((u = WO_FULL(&id)) != NULL);
@@ -801,11 +801,29 @@ TEST(edit_ignores_id_uuid_and_server_maintained_fields_in_the_body)
 	    "\"elementTypePlanTotalCount\":10,"
 	    "\"elementTypePlanCompletedCount\":7,"
 	    "\"progressCompletedUpdated\":\"2000-01-02T10:00:00\","
-	    "\"elementTypePlanUpdated\":\"2000-01-02T10:05:00\"}", id + 1000000,
-	    other)), id, u);
+	    "\"elementTypePlanUpdated\":\"2000-01-02T10:05:00\"}", id,
+	    pool_upper(u))), id, u);
 	REQUIRE((after = WO_GET(u)) != NULL);
 	CHECK_JSON_STR(after, "name", "ignored fields");
 	CHECK_SAME(before, after, except);
+}
+
+/* Finding: edit silently ignored an id or uuid naming another record. */
+TEST(edit_with_another_id_or_uuid_in_the_body_is_400_400_and_changes_nothing)
+{
+	static const char *const none[] = { NULL };
+	const cJSON *before, *after;
+	const char *u, *other = fresh_uuid();
+	long long id;
+
+	REQUIRE((u = WO_FULL(&id)) != NULL);
+	REQUIRE((before = WO_GET(u)) != NULL);
+	CHECK_AMAGE_ERROR(amage_post(p_edit(u), pool_printf("{\"id\":%lld,"
+	    "\"name\":\"must not land\"}", id + 1000000)), 400, 400);
+	CHECK_AMAGE_ERROR(amage_post(p_edit(u), pool_printf("{\"uuid\":\"%s\","
+	    "\"name\":\"must not land\"}", other)), 400, 400);
+	REQUIRE((after = WO_GET(u)) != NULL);
+	CHECK_SAME(before, after, none);
 	/* The uuid in the body did not become a work order. */
 	CHECK_AMAGE_ERROR(amage_get(p_get(other)), 404, 404);
 }
@@ -2008,7 +2026,8 @@ static const struct test_case tests[] = {
 	TEST_ENTRY(edit_with_explicit_nulls_leaves_those_fields_alone),
 	TEST_ENTRY(edit_several_fields_changes_exactly_those),
 	TEST_ENTRY(edit_get_modify_post_round_trip_changes_only_what_was_modified),
-	TEST_ENTRY(edit_ignores_id_uuid_and_server_maintained_fields_in_the_body),
+	TEST_ENTRY(edit_takes_its_own_id_and_uuid_and_ignores_server_maintained_fields),
+	TEST_ENTRY(edit_with_another_id_or_uuid_in_the_body_is_400_400_and_changes_nothing),
 	TEST_ENTRY(edit_by_upper_case_uuid_edits_and_answers_lower_case),
 	TEST_ENTRY(edit_of_unknown_work_order_is_400_404_and_creates_nothing),
 	TEST_ENTRY(edit_with_malformed_path_uuid_is_400_400),
