@@ -1,9 +1,13 @@
 /*
- * body: presence, content type, JSON parse with limits, field-table
- * validation, in that order, each failure answered once in the family's envelope: 415 for
- * a wrong media type, 400 MALFORMED_JSON for bytes that are not one JSON
- * object (bad syntax, bad UTF-8, too deep, duplicate keys), 400
- * VALIDATION_FAILED listing every bad field.
+ * body: presence, content type, JSON parse with limits, then field-table
+ * validation (body_json) or validation with decoding and cross-field
+ * rules (body_decode), in that order, each failure answered once in the
+ * family's envelope: 415 for a wrong media type, 400 MALFORMED_JSON for
+ * bytes that are not one JSON object (bad syntax, bad UTF-8, too deep,
+ * duplicate keys), 400 VALIDATION_FAILED listing every bad field.
+ * body_decode keeps the tree (struct body) because decoded strings point
+ * into it; on a 400 it frees the tree and clears the handler's struct, so
+ * no partial result outlives the answer.
  */
 #include <stdio.h>
 #include <string.h>
@@ -15,13 +19,14 @@
 #include "request.h"
 #include "validate.h"
 
-int
-body_json(struct request *rq, const struct field *fields, body_check_fn check,
-    cJSON **out)
+/*
+ * The steps both entry points share: 0 and *out (owned by the caller)
+ * when the body parses, else -1 after answering.
+ */
+static int
+body_parse(struct request *rq, cJSON **out)
 {
-	struct validation v;
 	char dupkey[64];
-	cJSON *json = NULL;
 	int rc;
 
 	*out = NULL;
@@ -34,13 +39,26 @@ body_json(struct request *rq, const struct field *fields, body_check_fn check,
 		respond_error(rq, "UNSUPPORTED_MEDIA_TYPE");
 		return -1;
 	}
-	rc = json_parse(rq->body, rq->body_len, JSON_MAX_DEPTH, &json, dupkey,
+	rc = json_parse(rq->body, rq->body_len, JSON_MAX_DEPTH, out, dupkey,
 	    sizeof(dupkey));
 	if (rc != JSON_OK) {
 		respond_error(rq, rc == JSON_ERR_NOMEM ? "INTERNAL_ERROR" :
 		    "MALFORMED_JSON");
 		return -1;
 	}
+	return 0;
+}
+
+int
+body_json(struct request *rq, const struct field *fields, body_check_fn check,
+    cJSON **out)
+{
+	struct validation v;
+	cJSON *json = NULL;
+
+	*out = NULL;
+	if (body_parse(rq, &json) != 0)
+		return -1;
 	memset(&v, 0, sizeof(v));
 	if (validate_object(json, fields, "", &v) == 0 && check != NULL)
 		check(json, &v);
@@ -51,4 +69,47 @@ body_json(struct request *rq, const struct field *fields, body_check_fn check,
 	}
 	*out = json;
 	return 0;
+}
+
+int
+body_decode(struct request *rq, const struct field *fields, void *dest,
+    body_rule_fn rules, void *ctx, struct body *out)
+{
+	struct validation v;
+	cJSON *json = NULL;
+	int rc = -1, found;
+
+	out->json = NULL;
+	if (body_parse(rq, &json) != 0)
+		goto done;
+	memset(&v, 0, sizeof(v));
+	found = validate_decode(json, fields, dest, "", &v);
+	if (found == VALIDATE_ERR_TABLE) {
+		log_error("body_decode: a field table does not fit its struct");
+		respond_error(rq, "INTERNAL_ERROR");
+		goto done;
+	}
+	if (rules != NULL)
+		rules(dest, ctx, &v);
+	/* v.count, not found: a rule's issues count too. */
+	if (v.count > 0) {
+		respond_validation(rq, &v);
+		validate_clear(fields, dest);
+		goto done;
+	}
+	out->json = json;
+	json = NULL;
+	rc = 0;
+done:
+	cJSON_Delete(json);
+	return rc;
+}
+
+void
+body_free(struct body *b)
+{
+	if (b == NULL)
+		return;
+	cJSON_Delete(b->json);
+	b->json = NULL;
 }

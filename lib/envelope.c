@@ -239,15 +239,20 @@ int
 respond_validation(struct request *rq, const struct validation *v)
 {
 	const struct message *m = message_find("VALIDATION_FAILED");
+	/* When issues were dropped the answer says so, in its last words. */
+	static const char more_amage[] = ", ...";
+	static const char more_fr[] = "d'autres champs invalides ne sont pas listés";
+	static const char more_en[] = "more invalid fields not listed";
 	cJSON *details, *d;
 	char msg[512];
-	size_t used;
+	size_t used, room;
 	int i, w;
 
 	if (rq->family != NULL && rq->family->envelope == ENVELOPE_AMAGE) {
-		used = (size_t)snprintf(msg, sizeof(msg), "Validation failed:");
-		for (i = 0; i < v->count && used < sizeof(msg); i++) {
-			w = snprintf(msg + used, sizeof(msg) - used, "%s %s (%s)",
+		room = sizeof(msg) - (v->overflow ? sizeof(more_amage) - 1 : 0);
+		used = (size_t)snprintf(msg, room, "Validation failed:");
+		for (i = 0; i < v->count && used < room; i++) {
+			w = snprintf(msg + used, room - used, "%s %s (%s)",
 			    i ? "," : "", v->issue[i].field,
 			    reason_text(v->issue[i].reason, LANG_EN));
 			if (w < 0)
@@ -256,17 +261,27 @@ respond_validation(struct request *rq, const struct validation *v)
 		}
 		/* Field names may be the client's own (unknown) keys. */
 		utf8_trim_partial(msg);
+		if (v->overflow)
+			strcat(msg, more_amage);
 		return respond_amage_result(rq, 400, -1, NULL, 0, 400, msg);
 	}
 	if ((details = cJSON_CreateArray()) == NULL)
 		return respond_pms_error(rq, m, NULL);
-	for (i = 0; i < v->count; i++) {
+	/* One entry per issue, then the overflow marker when there is one. */
+	for (i = 0; i < v->count + (v->overflow ? 1 : 0); i++) {
+		const char *field = "", *rule = "overflow";
+		const char *reason = rq->lang == LANG_EN ? more_en : more_fr;
+
+		if (i < v->count) {
+			field = v->issue[i].field;
+			reason = reason_text(v->issue[i].reason, rq->lang);
+			rule = reason_name(v->issue[i].reason);
+		}
 		if ((d = cJSON_CreateObject()) == NULL)
 			break;
-		cJSON_AddStringToObject(d, "field", v->issue[i].field);
-		cJSON_AddStringToObject(d, "reason",
-		    reason_text(v->issue[i].reason, rq->lang));
-		cJSON_AddStringToObject(d, "rule", reason_name(v->issue[i].reason));
+		cJSON_AddStringToObject(d, "field", field);
+		cJSON_AddStringToObject(d, "reason", reason);
+		cJSON_AddStringToObject(d, "rule", rule);
 		cJSON_AddItemToArray(details, d);
 	}
 	return respond_pms_error(rq, m, details);

@@ -877,6 +877,89 @@ db_unavailable_and_retry_answer_503_others_500(void **state)
 	}
 }
 
+/* The 64 kept issues plus one dropped: the validation a full body leaves. */
+static void
+fill_overflowing_validation(struct validation *v, const char *name)
+{
+	int i;
+
+	memset(v, 0, sizeof(*v));
+	for (i = 0; i <= VALIDATION_MAX_ISSUES; i++)
+		validation_add(v, name, REASON_UNKNOWN_FIELD);
+	assert_int_equal(v->count, VALIDATION_MAX_ISSUES);
+	assert_int_equal(v->overflow, 1);
+}
+
+static void
+pms_validation_overflow_ends_details_with_one_overflow_entry(void **state)
+{
+	static const struct {
+		enum lang lang;
+		const char *unknown, *more;
+	} cases[] = {
+		{ LANG_FR, "champ inconnu",
+		  "d'autres champs invalides ne sont pas list\xc3\xa9s" },
+		{ LANG_EN, "unknown field", "more invalid fields not listed" },
+	};
+	struct request rq;
+	struct validation v;
+	cJSON *o, *details;
+	size_t c;
+
+	(void)state;
+	fill_overflowing_validation(&v, "colour");
+	for (c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
+		request_init(&rq, &pms_family, cases[c].lang);
+		assert_int_equal(respond_validation(&rq, &v), 0);
+		assert_int_equal(rq.status, 400);
+		o = body(&rq);
+		details = cJSON_GetObjectItemCaseSensitive(o, "details");
+		assert_int_equal(cJSON_GetArraySize(details),
+		    VALIDATION_MAX_ISSUES + 1);
+		assert_detail(details, VALIDATION_MAX_ISSUES - 1, "colour",
+		    cases[c].unknown, "unknown_field");
+		assert_detail(details, VALIDATION_MAX_ISSUES, "",
+		    cases[c].more, "overflow");
+		cJSON_Delete(o);
+		request_done(&rq);
+	}
+}
+
+static void
+amage_validation_overflow_ends_the_message_with_an_ellipsis(void **state)
+{
+	struct request rq;
+	struct validation v;
+	char name[FIELD_PATH_MAX];
+	cJSON *o;
+	const char *msg;
+
+	(void)state;
+	/* Few issues kept, more dropped: the list, then ", ...". */
+	memset(&v, 0, sizeof(v));
+	validation_add(&v, "unitId", REASON_REQUIRED);
+	v.overflow = 1;
+	request_init(&rq, &amage_family, LANG_EN);
+	respond_validation(&rq, &v);
+	assert_amage_error(&rq, 400, 400,
+	    "Validation failed: unitId (required), ...");
+	request_done(&rq);
+
+	/* A message cut at its size limit still ends with the marker. */
+	memset(name, 'a', sizeof(name) - 1);
+	name[sizeof(name) - 1] = '\0';
+	fill_overflowing_validation(&v, name);
+	request_init(&rq, &amage_family, LANG_EN);
+	respond_validation(&rq, &v);
+	o = body(&rq);
+	msg = str_member(o, "message");
+	assert_true(strlen(msg) < 512);
+	assert_true(strlen(msg) > 400);
+	assert_string_equal(msg + strlen(msg) - 5, ", ...");
+	cJSON_Delete(o);
+	request_done(&rq);
+}
+
 int
 main(void)
 {
@@ -906,6 +989,8 @@ main(void)
 		cmocka_unit_test(data_response_wraps_the_payload_in_data),
 		cmocka_unit_test(later_response_replaces_the_earlier_one),
 		cmocka_unit_test(db_unavailable_and_retry_answer_503_others_500),
+		cmocka_unit_test(pms_validation_overflow_ends_details_with_one_overflow_entry),
+		cmocka_unit_test(amage_validation_overflow_ends_the_message_with_an_ellipsis),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
