@@ -61,10 +61,11 @@ build/asan/cgi-bin/$(1).fcgi: $(call fam_objs,$(1),asan) build/asan/libpms.a
 endef
 $(foreach f,$(FAMILIES),$(eval $(call family_rules,$(f))))
 
-bin/pms-admin: scripts/pms-admin.c build/release/libpms.a $(LIB_HDR)
+ADMIN_SRC := $(sort $(wildcard scripts/pms-admin/*.c))
+bin/pms-admin: $(ADMIN_SRC) $(wildcard scripts/pms-admin/*.h) build/release/libpms.a $(LIB_HDR)
 	@mkdir -p $(@D)
 	@echo "  LD $@"
-	@$(CC) $(CFLAGS_release) -o $@ scripts/pms-admin.c build/release/libpms.a $(LDLIBS)
+	@$(CC) $(CFLAGS_release) -o $@ $(ADMIN_SRC) build/release/libpms.a $(LDLIBS)
 
 unit-tests: $(UNIT_TESTS)
 build/asan/tests/unit/%: tests/unit/%.c build/asan/libpms.a $(LIB_HDR)

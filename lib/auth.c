@@ -17,6 +17,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "apikey.h"
 #include "auth.h"
 #include "db.h"
 #include "request.h"
@@ -137,7 +138,7 @@ auth_api_key(struct request *rq, enum route_auth kind)
 
 	if (key == NULL || *key == '\0' || strlen(key) > 256)
 		return "UNAUTHENTICATED";
-	sign_sha256_hex(key, strlen(key), sha);
+	apikey_sha256_hex(key, sha);
 	if ((code = auth_key_lookup(rq, sha, &rq->who)) != NULL)
 		return code;
 	if (kind == AUTH_MANAGER && rq->who.role != ROLE_MANAGER)
