@@ -17,7 +17,7 @@ cd "$ROOT"
 SECONDS_EACH=${BENCH_SECONDS:-10}
 CONNS=${BENCH_CONNECTIONS:-16}
 THREADS=${BENCH_THREADS:-2}
-URL=http://127.0.0.1:8080
+URL=http://127.0.0.1:${STACK_HTTP_PORT:-8080}
 W=/rest/amage/v1/work-orders
 SECRET=demo-amage-secret-0123456789abcdef	# DEMO ONLY client of the demo seed
 KEY=demo-amage-client
