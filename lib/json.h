@@ -1,8 +1,9 @@
 /*
  * json: parsing of untrusted request bodies with cJSON, plus what cJSON
- * does not check (PITFALLS): valid UTF-8, a nesting depth limit, duplicate
- * keys, trailing garbage and embedded NULs.  Also typed readers used by
- * handlers after validation.
+ * does not check (PITFALLS): RFC 8259's grammar strictly, valid UTF-8,
+ * numbers a double holds, a nesting depth limit, duplicate keys, trailing
+ * garbage and embedded NULs.  Also typed readers used by handlers after
+ * validation.
  */
 #ifndef PMS_JSON_H
 #define PMS_JSON_H
@@ -15,11 +16,14 @@
 
 enum json_error {
 	JSON_OK = 0,
-	JSON_ERR_SYNTAX = -1,	/* not JSON, trailing garbage, embedded NUL */
-	JSON_ERR_UTF8 = -2,	/* bytes that are not valid UTF-8 */
+	JSON_ERR_SYNTAX = -1,	/* not RFC 8259 JSON, trailing garbage, NUL,
+				   \u0000 */
+	JSON_ERR_UTF8 = -2,	/* not valid UTF-8, or a lone surrogate escape */
 	JSON_ERR_DEPTH = -3,	/* nested deeper than max_depth */
 	JSON_ERR_DUPKEY = -4,	/* an object holds the same key twice */
 	JSON_ERR_NOMEM = -5,
+	JSON_ERR_RANGE = -6,	/* a number that overflows a double to inf or
+				   underflows to 0 from non-zero digits */
 };
 
 /* 1 when buf[0..len) is valid UTF-8 (no overlongs, no surrogates, <= U+10FFFF). */

@@ -1,7 +1,8 @@
 /*
  * router: method + path pattern matching with {name} path parameters.
  * A family's route table (its main.c) is its table of contents.  No path
- * match: 404; a path match with another method: 405 with Allow.
+ * match: 404; a path match with another method: 405 with Allow.  HEAD is
+ * served by the GET route of its path.
  */
 #ifndef PMS_ROUTER_H
 #define PMS_ROUTER_H
@@ -38,7 +39,8 @@ enum route_match {
 /*
  * Finds the route of rq->method and rq->path in routes (terminated by a
  * { NULL } entry).  ROUTE_FOUND: rq->route and rq->params are set.
- * ROUTE_METHOD_NOT_ALLOWED: allow receives "GET, POST" (allow_len bytes).
+ * ROUTE_METHOD_NOT_ALLOWED: allow receives "GET, HEAD, POST" (allow_len
+ * bytes; a name that does not fit whole is left out).
  */
 int route_match(struct request *rq, const struct route *routes,
     char *allow, size_t allow_len);

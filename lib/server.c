@@ -211,11 +211,16 @@ server_dispatch(struct request *rq)
 	}
 }
 
-/* Writes status line, headers and body in one buffered pass. */
+/*
+ * Writes status line, headers and body in one buffered pass.  A HEAD
+ * answer is the GET answer without its body: same status and headers,
+ * Content-Length included (RFC 9110 9.3.2).
+ */
 static void
 server_write(struct request *rq, FCGX_Stream *out)
 {
 	char head[1024];
+	size_t body_len = strcmp(rq->method, "HEAD") == 0 ? 0 : rq->resp_len;
 	int n;
 
 	n = snprintf(head, sizeof(head),
@@ -232,12 +237,12 @@ server_write(struct request *rq, FCGX_Stream *out)
 		    http_reason(500));
 	if (out != NULL) {
 		FCGX_PutStr(head, n, out);
-		if (rq->resp_len > 0)
-			FCGX_PutStr(rq->resp_body, (int)rq->resp_len, out);
+		if (body_len > 0)
+			FCGX_PutStr(rq->resp_body, (int)body_len, out);
 	} else {
 		fwrite(head, 1, (size_t)n, stdout);
-		if (rq->resp_len > 0)
-			fwrite(rq->resp_body, 1, rq->resp_len, stdout);
+		if (body_len > 0)
+			fwrite(rq->resp_body, 1, body_len, stdout);
 		fflush(stdout);
 	}
 }

@@ -1,11 +1,14 @@
 /*
  * GET /list?page=&size=: a page of WorkOrderDto in id order.  page counts
- * from 1 (default 1), size defaults to 50 and is capped at 1000.  The page
- * is found without an OFFSET scan over all earlier rows: the per-1000-ids
- * counts (work_order_id_blocks, kept by a trigger) locate the block where
- * the page starts, and the page is read from there by primary key, so the
+ * from 1 (default 1), size defaults to 50 and is capped at 1000.  A page
+ * past the end is 404, however many digits it has; only a page or size
+ * that is empty, not a number or < 1 is 400.  The page is found without
+ * an OFFSET scan over all earlier rows: the per-1000-ids counts
+ * (work_order_id_blocks, kept by a trigger) locate the block where the
+ * page starts, and the page is read from there by primary key, so the
  * cost does not grow with the page number.
  */
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,12 +31,26 @@ static const char list_block_sql[] =
 static const char list_page_sql[] =
     "SELECT id, dto FROM work_orders WHERE id >= ? ORDER BY id LIMIT ?, ?";
 
-/* A positive decimal of at most 9 digits from the query, or def. -1 bad. */
-static long
-list_param(struct request *rq, const char *name, long def)
+/*
+ * Past any real table: (page - 1) * size stays far below INT64_MAX, and a
+ * page this high is past the end.
+ */
+#define LIST_NUMBER_MAX 1000000000000000LL	/* 10^15 */
+
+/*
+ * A positive decimal from the query, or def when absent; -1 when empty,
+ * not only digits, or 0.  Any number of digits is a number: above
+ * LIST_NUMBER_MAX it saturates there, so a huge page is past the end
+ * (404) and a huge size is capped, as their true values would be.  The
+ * buffer holds any value nginx passes (its request line is at most 8 KiB,
+ * large_client_header_buffers; longer is 414 before we see it).
+ */
+static int64_t
+list_param(struct request *rq, const char *name, int64_t def)
 {
-	char v[16], *end;
-	long n;
+	char v[8192];
+	int64_t n = 0;
+	size_t i;
 
 	switch (request_query_param(rq, name, v, sizeof(v))) {
 	case 0:
@@ -43,10 +60,15 @@ list_param(struct request *rq, const char *name, long def)
 	default:
 		return -1;
 	}
-	if (v[0] < '0' || v[0] > '9' || strlen(v) > 9)
+	for (i = 0; v[i] != '\0'; i++) {
+		if (v[i] < '0' || v[i] > '9')
+			return -1;
+		if (n < LIST_NUMBER_MAX)
+			n = n * 10 + (v[i] - '0');
+	}
+	if (i == 0 || n < 1)
 		return -1;
-	n = strtol(v, &end, 10);
-	return *end == '\0' && n >= 1 ? n : -1;
+	return n < LIST_NUMBER_MAX ? n : LIST_NUMBER_MAX;
 }
 
 int
@@ -54,8 +76,7 @@ work_order_list(struct request *rq)
 {
 	struct db_rows *block = NULL, *rows = NULL;
 	struct work_order_buf out = { 0 };
-	long page, size;
-	int64_t offset, start, before;
+	int64_t page, size, offset, start, before;
 	char msg[96];
 	int rc, r;
 
@@ -66,7 +87,7 @@ work_order_list(struct request *rq)
 		    "Wrong page or size: positive integers expected");
 	if (size > LIST_MAX_SIZE)
 		size = LIST_MAX_SIZE;
-	offset = (int64_t)(page - 1) * size;
+	offset = (page - 1) * size;
 	rc = db_query(rq->db, list_block_sql, (struct db_param[]){
 	    DB_I64(offset) }, 1, &block);
 	if (rc != DB_OK) {
@@ -74,7 +95,8 @@ work_order_list(struct request *rq)
 		goto done;
 	}
 	if (block->nrows == 0) {
-		snprintf(msg, sizeof(msg), "No work orders on page %ld", page);
+		snprintf(msg, sizeof(msg), "No work orders on page %" PRId64 "%s",
+		    page, page == LIST_NUMBER_MAX ? " or later" : "");
 		rc = respond_amage_result(rq, 404, -1, NULL, 0, 404, msg);
 		goto done;
 	}

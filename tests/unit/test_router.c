@@ -1,6 +1,7 @@
 /*
  * Unit tests of lib/router.c: literal and {param} segments, exact matching
- * (no prefix, no trailing slash folding), 404 vs 405 with the Allow list.
+ * (no prefix, no trailing slash folding), 404 vs 405 with the Allow list,
+ * HEAD served by GET routes and listed beside GET.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -21,6 +22,8 @@ static const struct route routes[] = {
 	{ "POST", "/v1/units/{unitId}/out-of-service", handler_b, AUTH_MANAGER },
 	{ "DELETE", "/v1/units/{unitId}/out-of-service/{refId}", handler_a, AUTH_MANAGER },
 	{ "GET", "/rest/amage/v1/work-orders/count", handler_a, AUTH_AMAGE },
+	{ "POST", "/rest/amage/v1/work-orders/count", handler_b, AUTH_AMAGE },
+	{ "DELETE", "/rest/amage/v1/work-orders/count", handler_b, AUTH_AMAGE },
 	{ "POST", "/rest/amage/v1/work-orders/asset-plan/{wo}/join-asset-to-plan-by-uuid/{uuid}", handler_b, AUTH_AMAGE },
 	{ NULL, NULL, NULL, AUTH_NONE }
 };
@@ -108,11 +111,71 @@ wrong_method_lists_the_allowed_ones(void **state)
 	(void)state;
 	assert_int_equal(match(&rq, "PUT", "/v1/units/abc", allow, sizeof(allow)),
 	    ROUTE_METHOD_NOT_ALLOWED);
-	assert_string_equal(allow, "GET");
+	assert_string_equal(allow, "GET, HEAD");
 	assert_int_equal(match(&rq, "GET", "/v1/units/abc/out-of-service",
 	    allow, sizeof(allow)), ROUTE_METHOD_NOT_ALLOWED);
 	assert_string_equal(allow, "POST");
 	assert_int_equal(rq.nparams, 0);
+}
+
+static void
+head_is_served_by_the_get_route_of_its_path(void **state)
+{
+	struct request rq;
+	char allow[64];
+
+	(void)state;
+	assert_int_equal(match(&rq, "HEAD", "/v1/units/abc", allow,
+	    sizeof(allow)), ROUTE_FOUND);
+	assert_ptr_equal(rq.route, &routes[0]);
+	assert_string_equal(request_path_param(&rq, "unitId"), "abc");
+	assert_int_equal(match(&rq, "HEAD", "/rest/amage/v1/work-orders/count",
+	    allow, sizeof(allow)), ROUTE_FOUND);
+	assert_ptr_equal(rq.route, &routes[3]);
+}
+
+static void
+head_where_no_get_route_is_405_without_head_in_allow(void **state)
+{
+	struct request rq;
+	char allow[64];
+
+	(void)state;
+	assert_int_equal(match(&rq, "HEAD", "/v1/units/abc/out-of-service",
+	    allow, sizeof(allow)), ROUTE_METHOD_NOT_ALLOWED);
+	assert_string_equal(allow, "POST");
+	assert_int_equal(match(&rq, "HEAD", "/v1/nope", allow, sizeof(allow)),
+	    ROUTE_NOT_FOUND);
+}
+
+static void
+allow_lists_head_beside_get_once(void **state)
+{
+	struct request rq;
+	char allow[64];
+
+	(void)state;
+	assert_int_equal(match(&rq, "PATCH", "/rest/amage/v1/work-orders/count",
+	    allow, sizeof(allow)), ROUTE_METHOD_NOT_ALLOWED);
+	assert_string_equal(allow, "GET, HEAD, POST, DELETE");
+}
+
+static void
+allow_too_small_keeps_whole_names_only(void **state)
+{
+	struct request rq;
+	char allow[12];
+
+	(void)state;
+	/* "GET, HEAD" fits in 12 bytes, ", POST" does not: left out whole */
+	assert_int_equal(match(&rq, "PATCH", "/rest/amage/v1/work-orders/count",
+	    allow, sizeof(allow)), ROUTE_METHOD_NOT_ALLOWED);
+	assert_string_equal(allow, "GET, HEAD");
+	assert_int_equal(match(&rq, "PATCH", "/rest/amage/v1/work-orders/count",
+	    allow, 3), ROUTE_METHOD_NOT_ALLOWED);
+	assert_string_equal(allow, "");
+	assert_int_equal(match(&rq, "PATCH", "/rest/amage/v1/work-orders/count",
+	    NULL, 0), ROUTE_METHOD_NOT_ALLOWED);
 }
 
 static void
@@ -165,6 +228,10 @@ main(void)
 		cmocka_unit_test(unknown_path_is_not_found),
 		cmocka_unit_test(trailing_slash_and_empty_segment_do_not_match),
 		cmocka_unit_test(wrong_method_lists_the_allowed_ones),
+		cmocka_unit_test(head_is_served_by_the_get_route_of_its_path),
+		cmocka_unit_test(head_where_no_get_route_is_405_without_head_in_allow),
+		cmocka_unit_test(allow_lists_head_beside_get_once),
+		cmocka_unit_test(allow_too_small_keeps_whole_names_only),
 		cmocka_unit_test(method_is_case_sensitive),
 		cmocka_unit_test(overlong_parameter_is_refused),
 		cmocka_unit_test(pattern_matcher_alone),

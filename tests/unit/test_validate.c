@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -373,12 +374,19 @@ static void
 number_must_be_finite_and_within_its_bounds(void **state)
 {
 	struct validation v;
+	cJSON *root;
 
 	(void)state;
 	assert_int_equal(check("{\"ratio\":1,\"any\":-1e300}", kinds_fields, &v), 0);
 	assert_int_equal(check("{\"ratio\":1.0001}", kinds_fields, &v), 1);
 	assert_issue(&v, "ratio", REASON_OUT_OF_RANGE);
-	assert_int_equal(check("{\"any\":1e999}", kinds_fields, &v), 1);
+	/* json_parse refuses 1e999 (JSON_ERR_RANGE): only a tree built in
+	   code can still bring inf here. */
+	root = cJSON_CreateObject();
+	assert_non_null(cJSON_AddNumberToObject(root, "any", HUGE_VAL));
+	memset(&v, 0, sizeof(v));
+	assert_int_equal(validate_object(root, kinds_fields, "", &v), 1);
+	cJSON_Delete(root);
 	assert_issue(&v, "any", REASON_OUT_OF_RANGE);
 	assert_int_equal(check("{\"any\":\"1\"}", kinds_fields, &v), 1);
 	assert_issue(&v, "any", REASON_WRONG_TYPE);
