@@ -30,7 +30,7 @@
 
 #ifdef PMS_FAULT_INJECTION
 /* Test builds: the database calls to fail on purpose (db_fault_arm). */
-#define DB_FAULTS_MAX 4
+#define DB_FAULTS_MAX 8
 struct db_fault_plan {
 	int armed;
 	int calls;			/* database calls since db_fault_arm */
@@ -580,8 +580,8 @@ db_simple(struct db *db, const char *sql, int faultable)
 	return DB_OK;
 }
 
-static void
-db_backoff(struct db *db, int attempt)
+unsigned
+db_jitter_ms(struct db *db)
 {
 	struct timespec ts;
 
@@ -589,15 +589,22 @@ db_backoff(struct db *db, int attempt)
 	   step, or two retrying writers collide again. */
 	if (db->jitter_seed == 0) {
 		clock_gettime(CLOCK_MONOTONIC, &ts);
-		db->jitter_seed = (unsigned)getpid() ^ (unsigned)ts.tv_nsec ^
-		    (unsigned)(uintptr_t)db;
+		db->jitter_seed = (unsigned)getpid() * 2654435761u ^
+		    (unsigned)ts.tv_nsec ^ (unsigned)(uintptr_t)db;
 		if (db->jitter_seed == 0)
 			db->jitter_seed = 1;
 	}
+	return (unsigned)rand_r(&db->jitter_seed) % 5;
+}
+
+static void
+db_backoff(struct db *db, int attempt)
+{
+	struct timespec ts;
+
 	/* 2, 4, 8... ms plus 0-4 ms of jitter. */
 	ts.tv_sec = 0;
-	ts.tv_nsec = (long)((2L << attempt) + rand_r(&db->jitter_seed) % 5) *
-	    1000000L;
+	ts.tv_nsec = (long)((2L << attempt) + db_jitter_ms(db)) * 1000000L;
 	nanosleep(&ts, NULL);
 }
 

@@ -109,6 +109,10 @@ int db_transaction(struct db *db, db_tx_fn fn, void *ctx);
    unique key raced by a concurrent first insert).  Returns DB_ERR_RETRY. */
 int db_tx_retry(struct db *db);
 
+/* The next backoff jitter (0-4 ms) of this process: seeded per process,
+   so that workers retrying the same conflict drift apart. */
+unsigned db_jitter_ms(struct db *db);
+
 #ifdef PMS_FAULT_INJECTION
 /*
  * Test builds only (make asan defines PMS_FAULT_INJECTION; server.c arms

@@ -1,0 +1,303 @@
+/*
+ * Unit tests of lib/db.c's transaction helper against the test database
+ * (scripts/test.sh exports var/pms.env; without it every test fails).
+ * Regression tests of the findings: a callback's own result is never taken
+ * for a database error (retries follow what the server said); a callback
+ * that swallows a deadlock cannot commit half a write; a connection lost
+ * at COMMIT is not run again; the backoff jitter differs between worker
+ * processes.  Faults are injected with db_fault_arm (test builds).
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "db.h"
+
+#ifndef PMS_FAULT_INJECTION
+#error "test_db needs the test build (-DPMS_FAULT_INJECTION)"
+#endif
+
+struct fixture {
+	struct config cfg;
+	struct db *db;
+};
+
+/* A table of this test's own, emptied before each test. */
+static const char scratch_create_sql[] =
+    "CREATE TABLE IF NOT EXISTS test_db_scratch (id INT NOT NULL "
+    "AUTO_INCREMENT PRIMARY KEY, tag VARCHAR(32) NOT NULL) ENGINE=InnoDB";
+static const char scratch_clear_sql[] = "DELETE FROM test_db_scratch";
+static const char scratch_insert_sql[] =
+    "INSERT INTO test_db_scratch (tag) VALUES (?)";
+static const char scratch_count_sql[] =
+    "SELECT COUNT(*) FROM test_db_scratch";
+
+static int
+setup(void **state)
+{
+	struct fixture *fx = calloc(1, sizeof(*fx));
+
+	if (fx == NULL)
+		return -1;
+	*state = fx;
+	if (getenv("PMS_DB_SOCKET") == NULL && getenv("PMS_DB_NAME") == NULL)
+		fail_msg("no PMS_DB_SOCKET / PMS_DB_NAME: run through make test "
+		    "(scripts/test.sh exports var/pms.env)");
+	assert_int_equal(config_load(&fx->cfg), 0);
+	assert_non_null(fx->db = db_new(&fx->cfg));
+	assert_int_equal(db_exec(fx->db, scratch_create_sql, NULL, 0, NULL,
+	    NULL), DB_OK);
+	assert_int_equal(db_exec(fx->db, scratch_clear_sql, NULL, 0, NULL,
+	    NULL), DB_OK);
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct fixture *fx = *state;
+
+	if (fx->db != NULL) {
+		(void)db_fault_disarm(fx->db);
+		(void)db_exec(fx->db, scratch_clear_sql, NULL, 0, NULL, NULL);
+		db_free(fx->db);
+	}
+	free(fx);
+	return 0;
+}
+
+static long
+scratch_count(struct db *db)
+{
+	struct db_rows *rows = NULL;
+	long n;
+
+	assert_int_equal(db_query(db, scratch_count_sql, NULL, 0, &rows), DB_OK);
+	n = atol(db_cell(rows, 0, 0));
+	db_rows_free(rows);
+	return n;
+}
+
+/* What a transaction body did, and what it returns. */
+struct body {
+	int calls;
+	int insert_rc[8];	/* per call: the first insert's status */
+	int swallow;		/* return 0 whatever the inserts said */
+	int result;		/* returned when not swallowing and all went well */
+};
+
+/* Two inserts; the fault plan decides which one fails. */
+static int
+body_two_inserts(struct db *db, void *arg)
+{
+	struct body *b = arg;
+	int rc;
+
+	rc = db_exec(db, scratch_insert_sql, (struct db_param[]){
+	    DB_STR("first") }, 1, NULL, NULL);
+	if (b->calls < 8)
+		b->insert_rc[b->calls] = rc;
+	b->calls++;
+	/* A swallowing body goes on as if nothing happened. */
+	if (rc == DB_OK || b->swallow)
+		rc = db_exec(db, scratch_insert_sql, (struct db_param[]){
+		    DB_STR("second") }, 1, NULL, NULL);
+	if (b->swallow)
+		return 0;
+	return rc != DB_OK ? rc : b->result;
+}
+
+static void
+callback_result_equal_to_a_db_status_is_not_retried(void **state)
+{
+	struct fixture *fx = *state;
+	struct body b = { .result = DB_ERR_RETRY };
+
+	/* The body says "retry" for its own reason: the server said nothing. */
+	assert_int_equal(db_transaction(fx->db, body_two_inserts, &b),
+	    DB_ERR_RETRY);
+	assert_int_equal(b.calls, 1);
+	assert_int_equal(scratch_count(fx->db), 0);
+}
+
+static void
+deadlock_reported_by_the_server_is_retried_and_commits_once(void **state)
+{
+	struct fixture *fx = *state;
+	struct body b = { .result = DB_OK };
+
+	/* call 1: START TRANSACTION, 2: first insert, 3: second insert */
+	assert_int_equal(db_fault_arm(fx->db, "3:deadlock"), 0);
+	assert_int_equal(db_transaction(fx->db, body_two_inserts, &b), DB_OK);
+	assert_int_equal(db_fault_disarm(fx->db), 1);
+	assert_int_equal(b.calls, 2);
+	assert_int_equal(scratch_count(fx->db), 2);
+}
+
+static void
+callback_that_swallows_a_deadlock_cannot_commit_half(void **state)
+{
+	struct fixture *fx = *state;
+	struct body b = { .swallow = 1 };
+
+	assert_int_equal(db_fault_arm(fx->db, "3:deadlock"), 0);
+	assert_int_equal(db_transaction(fx->db, body_two_inserts, &b), DB_OK);
+	assert_int_equal(db_fault_disarm(fx->db), 1);
+	/* The first attempt returned 0 over a deadlock: run again, not
+	   committed with one row of two. */
+	assert_int_equal(b.calls, 2);
+	assert_int_equal(scratch_count(fx->db), 2);
+}
+
+static void
+connection_lost_inside_an_attempt_never_autocommits_the_rest(void **state)
+{
+	struct fixture *fx = *state;
+	struct body b = { .swallow = 1 };
+
+	/* The first insert loses the connection; the body goes on with its
+	   second insert: that one must fail too, not reconnect. */
+	assert_int_equal(db_fault_arm(fx->db, "2:lost"), 0);
+	assert_int_equal(db_transaction(fx->db, body_two_inserts, &b), DB_OK);
+	assert_int_equal(db_fault_disarm(fx->db), 1);
+	assert_int_equal(b.insert_rc[0], DB_ERR_UNAVAILABLE);
+	assert_int_equal(b.calls, 2);
+	assert_int_equal(scratch_count(fx->db), 2);
+}
+
+static void
+connection_lost_at_commit_is_not_run_again(void **state)
+{
+	struct fixture *fx = *state;
+	struct body b = { .result = DB_OK };
+
+	/* 1 START, 2 and 3 the inserts, 4 COMMIT */
+	assert_int_equal(db_fault_arm(fx->db, "4:lost"), 0);
+	assert_int_equal(db_transaction(fx->db, body_two_inserts, &b),
+	    DB_ERR_UNAVAILABLE);
+	assert_int_equal(db_fault_disarm(fx->db), 1);
+	assert_int_equal(b.calls, 1);
+	assert_int_equal(scratch_count(fx->db), 0);
+}
+
+static void
+deadlock_at_commit_is_retried(void **state)
+{
+	struct fixture *fx = *state;
+	struct body b = { .result = DB_OK };
+
+	assert_int_equal(db_fault_arm(fx->db, "4:deadlock"), 0);
+	assert_int_equal(db_transaction(fx->db, body_two_inserts, &b), DB_OK);
+	assert_int_equal(db_fault_disarm(fx->db), 1);
+	assert_int_equal(b.calls, 2);
+	assert_int_equal(scratch_count(fx->db), 2);
+}
+
+static void
+retries_stop_after_the_last_attempt_with_nothing_written(void **state)
+{
+	struct fixture *fx = *state;
+	struct body b = { .result = DB_OK };
+
+	/* Each attempt: START, then its first insert fails (call 2k). */
+	assert_int_equal(db_fault_arm(fx->db,
+	    "2:timeout,4:deadlock,6:timeout,8:deadlock"), 0);
+	/* Four failed attempts: the fifth (DB_TX_ATTEMPTS) commits. */
+	assert_int_equal(db_transaction(fx->db, body_two_inserts, &b), DB_OK);
+	assert_int_equal(db_fault_disarm(fx->db), 4);
+	assert_int_equal(b.calls, DB_TX_ATTEMPTS);
+	assert_int_equal(scratch_count(fx->db), 2);
+	assert_int_equal(db_exec(fx->db, scratch_clear_sql, NULL, 0, NULL,
+	    NULL), DB_OK);
+	/* Five: every attempt failed, DB_ERR_RETRY and nothing written. */
+	memset(&b, 0, sizeof(b));
+	assert_int_equal(db_fault_arm(fx->db,
+	    "2:deadlock,4:deadlock,6:timeout,8:deadlock,10:deadlock"), 0);
+	assert_int_equal(db_transaction(fx->db, body_two_inserts, &b),
+	    DB_ERR_RETRY);
+	assert_int_equal(db_fault_disarm(fx->db), 5);
+	assert_int_equal(b.calls, DB_TX_ATTEMPTS);
+	assert_int_equal(scratch_count(fx->db), 0);
+}
+
+static void
+malformed_fault_plans_are_refused(void **state)
+{
+	struct fixture *fx = *state;
+
+	assert_int_equal(db_fault_arm(fx->db, "0:lost"), -1);
+	assert_int_equal(db_fault_arm(fx->db, "1:fire"), -1);
+	assert_int_equal(db_fault_arm(fx->db, "1:lost;2:lost"), -1);
+	assert_int_equal(db_fault_arm(fx->db, "1:lost,2:lost,3:lost,4:lost,"
+	    "5:lost,6:lost,7:lost,8:lost,9:lost"), -1);
+	assert_int_equal(db_fault_arm(fx->db, "x"), -1);
+	assert_int_equal(db_fault_disarm(fx->db), 0);
+}
+
+/* 16 jitter draws of a fresh handle in a child process, as a worker. */
+static void
+jitter_of_a_child(char out[17])
+{
+	int fd[2], i;
+	pid_t pid;
+
+	assert_int_equal(pipe(fd), 0);
+	assert_true((pid = fork()) >= 0);
+	if (pid == 0) {
+		struct db *db = db_new(NULL);
+		char draws[16];
+
+		for (i = 0; i < 16; i++)
+			draws[i] = (char)('0' + db_jitter_ms(db));
+		if (write(fd[1], draws, sizeof(draws)) != (ssize_t)sizeof(draws))
+			_exit(1);
+		_exit(0);
+	}
+	close(fd[1]);
+	assert_int_equal(read(fd[0], out, 16), 16);
+	out[16] = '\0';
+	close(fd[0]);
+	assert_int_equal(waitpid(pid, NULL, 0), pid);
+}
+
+static void
+backoff_jitter_differs_between_worker_processes(void **state)
+{
+	char a[17], b[17];
+	int i;
+
+	(void)state;
+	jitter_of_a_child(a);
+	jitter_of_a_child(b);
+	for (i = 0; i < 16; i++)
+		assert_true(a[i] >= '0' && a[i] <= '4');
+	/* Same sequence in two workers: what an unseeded rand() gave
+	   (a 1 in 5^16 chance otherwise). */
+	assert_string_not_equal(a, b);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(callback_result_equal_to_a_db_status_is_not_retried, setup, teardown),
+		cmocka_unit_test_setup_teardown(deadlock_reported_by_the_server_is_retried_and_commits_once, setup, teardown),
+		cmocka_unit_test_setup_teardown(callback_that_swallows_a_deadlock_cannot_commit_half, setup, teardown),
+		cmocka_unit_test_setup_teardown(connection_lost_inside_an_attempt_never_autocommits_the_rest, setup, teardown),
+		cmocka_unit_test_setup_teardown(connection_lost_at_commit_is_not_run_again, setup, teardown),
+		cmocka_unit_test_setup_teardown(deadlock_at_commit_is_retried, setup, teardown),
+		cmocka_unit_test_setup_teardown(retries_stop_after_the_last_attempt_with_nothing_written, setup, teardown),
+		cmocka_unit_test_setup_teardown(malformed_fault_plans_are_refused, setup, teardown),
+		cmocka_unit_test(backoff_jitter_differs_between_worker_processes),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
