@@ -9,7 +9,9 @@
  *    "# <file>: N passed, M failed"; harness_main() returns non-zero when
  *    any test failed.  Arguments select tests by name.
  *  - CHECK_* macros that record a failure and carry on; each returns 1 when
- *    the check held, so REQUIRE(CHECK_...(...)) leaves the test instead.
+ *    the check held.  REQUIRE(cond) is a precondition: when cond is false
+ *    it records a failure naming cond and where, then leaves the test, so
+ *    a test that could not get as far as its checks never prints "ok".
  *  - a per-test pool: responses, strings and JSON made through the harness
  *    are freed when the test ends, so leaving a test early leaks nothing.
  *  - HTTP: http_request() with raw headers, pms_request() with X-API-Key,
@@ -92,8 +94,15 @@ int check_contains(const char *haystack, const char *needle, int nocase,
 #define CHECK_STR(exp, got)	check_str((exp), (got), #got, __FILE__, __LINE__)
 #define CHECK_CONTAINS(h, n)	check_contains((h), (n), 0, #h, __FILE__, __LINE__)
 #define CHECK_CONTAINS_NOCASE(h, n) check_contains((h), (n), 1, #h, __FILE__, __LINE__)
-/* Leaves the test when the check (any CHECK_* expression) did not hold. */
-#define REQUIRE(check)		do { if (!(check)) return; } while (0)
+/*
+ * A precondition: when cond is false, records a failure ("precondition
+ * failed: cond", at file:line) and leaves the test (or the void helper it
+ * is in).  cond may be a CHECK_* expression (whose own message comes first)
+ * or any condition.
+ */
+#define REQUIRE(cond)		do { if (!(cond)) { check_true(0, __FILE__, \
+				    __LINE__, "precondition failed: %s", #cond); \
+				    return; } } while (0)
 
 /* ---- per-test pool ------------------------------------------------------ */
 
