@@ -17,16 +17,28 @@
  * on these derived fields.
  *
  * Nothing assumes an empty database: every test makes its own work orders
- * with fresh uuids, and the list tests work from /count.
+ * with fresh uuids, and the list tests work from /count.  The list tests
+ * of page sizes first fill the table to more than 1,000 work orders
+ * through SQL, and the binary runs alone (scripts/test.sh), so /count
+ * moves only by what a test writes: each list test checks that it did
+ * not move while it read, never retries or skips.
+ *
+ * Some effects no AMAGE read returns (a history entry's participants and
+ * expenditures) or that need a known starting point (the ...Updated
+ * timestamps, set back first) go through the database directly (lib/db.h
+ * with the PMS_DB_* environment of scripts/test.sh, or var/pms.env).
  *
  * "400/404" below: HTTP 400 with errorCode 404 (a missing record named in
  * the message with its lower-case uuid); "400/400": HTTP 400, errorCode 400.
  */
 #include <ctype.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "config.h"
+#include "db.h"
 #include "harness.h"
 #include "uuid.h"
 
@@ -39,6 +51,75 @@
 #define ASSET_022	"ffffffff-0000-4000-8000-000000000022"
 #define TYPE_031	"ffffffff-0000-4000-8000-000000000031"
 #define LOCATION_041	"ffffffff-0000-4000-8000-000000000041"
+
+/* ---- the database, directly --------------------------------------------- */
+
+static struct config sql_cfg;
+static struct db *sql_db;
+
+static void
+sql_rows_free(void *p)
+{
+	db_rows_free(p);
+}
+
+/*
+ * Runs sql (a static string: db.c caches statements by the address of
+ * their text) with n string parameters.  A query (rows != NULL): *rows
+ * is the result, kept in the pool.  0, or -1 after recording a failure.
+ */
+static int
+sql_at(const char *file, int line, struct db_rows **rows, const char *sql,
+    int n, ...)
+{
+	struct db_param p[4];
+	va_list ap;
+	int i, rc;
+
+	if (sql_db == NULL && config_load(&sql_cfg) == 0)
+		sql_db = db_new(&sql_cfg);
+	if (!check_true(sql_db != NULL && db_ensure(sql_db) == DB_OK &&
+	    n <= 4, file, line, "no database (PMS_DB_* environment): %s",
+	    sql_db ? db_error(sql_db) : "config_load or db_new failed"))
+		return -1;
+	va_start(ap, n);
+	for (i = 0; i < n; i++)
+		p[i] = DB_STR(va_arg(ap, const char *));
+	va_end(ap);
+	if (rows != NULL) {
+		*rows = NULL;
+		rc = db_query(sql_db, sql, p, n, rows);
+		pool_keep(*rows, sql_rows_free);
+	} else {
+		rc = db_exec(sql_db, sql, p, n, NULL, NULL);
+	}
+	return check_true(rc == DB_OK, file, line, "SQL failed (%d, %u %s): "
+	    "%.120s", rc, db_errno(sql_db), db_error(sql_db), sql) ? 0 : -1;
+}
+#define SQL_EXEC(...)		sql_at(__FILE__, __LINE__, NULL, __VA_ARGS__)
+#define SQL_QUERY(rows, ...)	sql_at(__FILE__, __LINE__, (rows), __VA_ARGS__)
+
+/*
+ * The one row of a query as "col1|col2|..." (NULL as "NULL"), in the pool,
+ * or NULL after recording a failure (no row, or more than one).
+ */
+static const char *
+sql_row_at(const char *file, int line, const char *sql, const char *param)
+{
+	struct db_rows *rows;
+	char *s = pool_strdup("");
+	int c;
+
+	if (sql_at(file, line, &rows, sql, param != NULL, param) != 0 ||
+	    !check_true(rows->nrows == 1, file, line, "expected one row, got "
+	    "%d: %.120s (%s)", rows->nrows, sql, param))
+		return NULL;
+	for (c = 0; c < rows->ncols; c++)
+		s = pool_printf("%s%s%s", s, c ? "|" : "",
+		    db_cell(rows, 0, c) ? db_cell(rows, 0, c) : "NULL");
+	return s;
+}
+#define SQL_ROW(sql, param)	sql_row_at(__FILE__, __LINE__, (sql), (param))
 
 /* ---- paths ------------------------------------------------------------- */
 
@@ -352,9 +433,119 @@ check_datetime_set_at(const cJSON *g, const char *key, const char *file,
 	    "\"%s\": expected YYYY-MM-DDTHH:MM:SS, got %s", key,
 	    jshow(jget(g, key)));
 }
-#define CHECK_DT_SET(g, key)	check_datetime_set_at((g), (key), __FILE__, __LINE__)
+
+/*
+ * The ...Updated timestamps: set back to 2000-01-01 in the database (the
+ * dto trigger follows, and get/by-uuid is checked to show it), so that a
+ * write that recomputes them is seen to move them to its own time.
+ * Returns the database's UTC time once set back, or NULL after a failure.
+ */
+#define LONG_AGO		"2000-01-01T00:00:00"
+static const char backdate_sql[] =
+    "UPDATE work_orders SET progress_completed_updated = '2000-01-01', "
+    "element_type_plan_updated = '2000-01-01' WHERE uuid = ?";
+static const char utc_now_sql[] =
+    "SELECT DATE_FORMAT(UTC_TIMESTAMP(), '%Y-%m-%dT%H:%i:%s')";
+
+static const char *
+backdate_at(const char *u, const char *file, int line)
+{
+	const cJSON *g;
+
+	if (sql_at(file, line, NULL, backdate_sql, 1, u) != 0 ||
+	    (g = wo_get_at(u, file, line)) == NULL ||
+	    !check_json_str_at(g, "progressCompletedUpdated", LONG_AGO, file,
+	    line) ||
+	    !check_json_str_at(g, "elementTypePlanUpdated", LONG_AGO, file,
+	    line))
+		return NULL;
+	return sql_row_at(file, line, utc_now_sql, NULL);
+}
+#define BACKDATE(u)		backdate_at((u), __FILE__, __LINE__)
+
+/* g[key] is a time from since (database UTC, as text) to now. */
+static int
+check_dt_since_at(const cJSON *g, const char *key, const char *since,
+    const char *file, int line)
+{
+	const char *v = jstr(g, key), *now;
+
+	if (!check_true(since != NULL, file, line, "no start time") ||
+	    !check_datetime_set_at(g, key, file, line) ||
+	    (now = sql_row_at(file, line, utc_now_sql, NULL)) == NULL)
+		return 0;
+	/* YYYY-MM-DDTHH:MM:SS compares as text. */
+	return check_true(strcmp(v, since) >= 0 && strcmp(v, now) <= 0, file,
+	    line, "\"%s\": expected the time of the write, %s to %s, got %s",
+	    key, since, now, v);
+}
+#define CHECK_DT_SINCE(g, key, since) check_dt_since_at((g), (key), (since), __FILE__, __LINE__)
 
 /* ---- history, plans -------------------------------------------------------------- */
+
+/*
+ * A history entry as the database holds it (no AMAGE read returns it):
+ * its row, its participants (sorted) and its expenditures (element
+ * type:count, in the order written); NULL where there are none.
+ */
+static const char *const hist_cols[] = { "reported_on", "reported_by_uuid",
+    "tstamp", "state_name", "message", "hours_reported",
+    "work_amount_reported", "participant_count", "valid", "participants",
+    "expenditures", NULL };
+static const char hist_state_sql[] =
+    "SELECT reported_on, reported_by_uuid, tstamp, state_name, message, "
+    "hours_reported, work_amount_reported, participant_count, valid, "
+    "(SELECT GROUP_CONCAT(p.user_uuid ORDER BY p.user_uuid SEPARATOR ',') "
+    "  FROM work_order_history_participants p WHERE p.history_id = h.id), "
+    "(SELECT GROUP_CONCAT(e.element_type_uuid, ':', e.item_count "
+    "  ORDER BY e.id SEPARATOR ',') "
+    "  FROM work_order_expenditures e WHERE e.history_id = h.id) "
+    "FROM work_order_history h WHERE h.uuid = ?";
+
+/* The entry's one row (pool), or NULL after recording a failure. */
+static const struct db_rows *
+hist_state_at(const char *h, const char *file, int line)
+{
+	struct db_rows *rows;
+
+	if (sql_at(file, line, &rows, hist_state_sql, 1, h) != 0 ||
+	    !check_true(rows->nrows == 1, file, line, "history %s: %d rows",
+	    h, rows->nrows))
+		return NULL;
+	return rows;
+}
+#define HIST_STATE(h)		hist_state_at((h), __FILE__, __LINE__)
+
+/* Column col (one of hist_cols) of a HIST_STATE; "NULL" for SQL NULL. */
+static const char *
+hist_col(const struct db_rows *st, const char *col)
+{
+	int c;
+
+	for (c = 0; hist_cols[c] != NULL; c++)
+		if (strcmp(hist_cols[c], col) == 0)
+			return db_cell(st, 0, c) ? db_cell(st, 0, c) : "NULL";
+	return "(no such column)";
+}
+#define CHECK_HIST(st, col, exp) CHECK_STR((exp), hist_col((st), (col)))
+
+/* after holds what before held, but for the columns of except. */
+static int
+check_hist_same_at(const struct db_rows *before, const struct db_rows *after,
+    const char *const *except, const char *file, int line)
+{
+	int c, ok = 1;
+
+	if (before == NULL || after == NULL)
+		return check_true(0, file, line, "nothing to compare");
+	for (c = 0; hist_cols[c] != NULL; c++)
+		if (!in_list(hist_cols[c], except))
+			ok &= check_str(hist_col(before, hist_cols[c]),
+			    hist_col(after, hist_cols[c]), hist_cols[c], file,
+			    line);
+	return ok;
+}
+#define CHECK_HIST_SAME(b, a, except) check_hist_same_at((b), (a), (except), __FILE__, __LINE__)
 
 /* POST /add-history/{wo} json; the entry's uuid (pool) and *id, or NULL. */
 static const char *
@@ -455,32 +646,95 @@ find_uuid(const cJSON *arr, const char *uuid)
 	return -1;
 }
 
+static const char wo_total_sql[] = "SELECT COUNT(*) FROM work_orders";
+static const char list_fill_sql[] =
+    "INSERT INTO work_orders (uuid, created, name) SELECT UUID(), "
+    "UTC_TIMESTAMP(), CONCAT('itest list fill ', seq) FROM seq_1_to_1001";
+
+/*
+ * More than 1,000 work orders, so that a page of 1000 is full and has a
+ * page after it, and a page of 50 is full: rows written through SQL (the
+ * triggers keep their dto and the per-block counts) when the table holds
+ * fewer.  The count (/count) afterwards, or -1 after recording a failure.
+ */
+static long long
+list_filled_at(const char *file, int line)
+{
+	const char *n = sql_row_at(file, line, wo_total_sql, NULL);
+	long long count;
+
+	if (n == NULL)
+		return -1;
+	if (atoll(n) <= 1000 && sql_at(file, line, NULL, list_fill_sql, 0) != 0)
+		return -1;
+	count = amage_count_at(file, line);
+	if (!check_true(count > 1000, file, line, "GET /count says %lld after "
+	    "the table was filled to more than 1000", count))
+		return -1;
+	return count;
+}
+#define LIST_FILLED()		list_filled_at(__FILE__, __LINE__)
+
+/* Nothing was added while the test read its pages. */
+#define CHECK_COUNT_STILL(n)	CHECKF(AMAGE_COUNT() == (n), "the count " \
+				    "moved from %lld while the test read", (n))
+
+/* a and b hold the same ids in the same order. */
+static int
+check_same_ids_at(const cJSON *a, const cJSON *b, const char *what,
+    const char *file, int line)
+{
+	int i, n = cJSON_GetArraySize(a);
+
+	if (!check_true(n == cJSON_GetArraySize(b), file, line, "%s: %d items "
+	    "and %d items", what, n, cJSON_GetArraySize(b)))
+		return 0;
+	for (i = 0; i < n; i++)
+		if (!check_true(json_id(cJSON_GetArrayItem(a, i)) ==
+		    json_id(cJSON_GetArrayItem(b, i)), file, line, "%s: item %d "
+		    "has id %lld and id %lld", what, i,
+		    json_id(cJSON_GetArrayItem(a, i)),
+		    json_id(cJSON_GetArrayItem(b, i))))
+			return 0;
+	return 1;
+}
+#define CHECK_SAME_IDS(a, b, what) check_same_ids_at((a), (b), (what), __FILE__, __LINE__)
+
+/* The last id of page a is below the first of page b. */
+static int
+check_follows_at(const cJSON *a, const cJSON *b, const char *file, int line)
+{
+	long long last, first;
+
+	if (!check_true(cJSON_GetArraySize(a) > 0 &&
+	    cJSON_GetArraySize(b) > 0, file, line, "an empty page"))
+		return 0;
+	last = json_id(cJSON_GetArrayItem(a, cJSON_GetArraySize(a) - 1));
+	first = json_id(cJSON_GetArrayItem(b, 0));
+	return check_true(last < first, file, line, "page ends with id %lld, "
+	    "the next starts with %lld", last, first);
+}
+#define CHECK_FOLLOWS(a, b)	check_follows_at((a), (b), __FILE__, __LINE__)
+
 TEST(list_last_pages_hold_the_new_work_orders_as_get_by_uuid_returns_them)
 {
 	const long long size = 10;
 	const char *u[3];
-	const cJSON *prev = NULL, *last = NULL, *it, *g;
-	long long n = 0, n2 = -1, lastp = 0, id[3];
-	int i, attempt, at[3];
+	const cJSON *prev = NULL, *last, *it, *g;
+	long long n, lastp, id[3];
+	int i, at[3];
 
 	for (i = 0; i < 3; i++)
 		REQUIRE((u[i] = WO_ADD(pool_printf("{\"name\":\"itest list "
 		    "%d\",\"workAmount\":%d}", i, 10 + i), &id[i])) != NULL);
-	/* A count that moved under us means another writer: read again. */
-	for (attempt = 0; attempt < 5 && n != n2; attempt++) {
-		REQUIRE((n = AMAGE_COUNT()) >= 3);
-		lastp = (n + size - 1) / size;
-		REQUIRE((last = LIST_GET(p_list(lastp, size))) != NULL);
-		prev = NULL;
-		if (lastp > 1)
-			REQUIRE((prev = LIST_GET(p_list(lastp - 1, size))) !=
-			    NULL);
-		n2 = AMAGE_COUNT();
-	}
-	REQUIRE(CHECKF(n == n2, "the count kept changing (%lld, %lld)", n,
-	    n2));
+	REQUIRE((n = AMAGE_COUNT()) >= 3);
+	lastp = (n + size - 1) / size;
+	REQUIRE((last = LIST_GET(p_list(lastp, size))) != NULL);
+	if (lastp > 1)
+		REQUIRE((prev = LIST_GET(p_list(lastp - 1, size))) != NULL);
+	CHECK_COUNT_STILL(n);
 	CHECK_INT(n - (lastp - 1) * size, cJSON_GetArraySize(last));
-	if (prev != NULL)
+	if (lastp > 1)
 		CHECK_INT(size, cJSON_GetArraySize(prev));
 	CHECK_ASCENDING(last);
 	/* The three newest are at positions n-2, n-1, n. */
@@ -507,36 +761,27 @@ TEST(list_consecutive_pages_do_not_overlap_and_are_ordered_by_id)
 {
 	const long long size = 3;
 	const cJSON *a, *b, *c, *it;
-	long long n = 0, n2 = -1, lastp, maxa, minb;
-	int i, attempt;
+	long long n, lastp;
+	int i;
 
 	for (i = 0; i < 7; i++)
 		REQUIRE(WO_ADD("{\"name\":\"itest pages\"}", NULL) != NULL);
-	a = b = c = NULL;
-	for (attempt = 0; attempt < 5 && n != n2; attempt++) {
-		REQUIRE((n = AMAGE_COUNT()) >= 7);
-		lastp = (n + size - 1) / size;
-		REQUIRE(lastp >= 3);
-		REQUIRE((a = LIST_GET(p_list(lastp - 2, size))) != NULL);
-		REQUIRE((b = LIST_GET(p_list(lastp - 1, size))) != NULL);
-		REQUIRE((c = LIST_GET(p_list(lastp, size))) != NULL);
-		n2 = AMAGE_COUNT();
-	}
-	REQUIRE(CHECKF(n == n2, "the count kept changing"));
+	REQUIRE((n = AMAGE_COUNT()) >= 7);
+	lastp = (n + size - 1) / size;
+	REQUIRE(lastp >= 3);
+	REQUIRE((a = LIST_GET(p_list(lastp - 2, size))) != NULL);
+	REQUIRE((b = LIST_GET(p_list(lastp - 1, size))) != NULL);
+	REQUIRE((c = LIST_GET(p_list(lastp, size))) != NULL);
+	CHECK_COUNT_STILL(n);
 	CHECK_INT(size, cJSON_GetArraySize(a));
 	CHECK_INT(size, cJSON_GetArraySize(b));
+	CHECK_INT(n - (lastp - 1) * size, cJSON_GetArraySize(c));
 	CHECK_ASCENDING(a);
 	CHECK_ASCENDING(b);
 	CHECK_ASCENDING(c);
 	/* Page k ends below where page k+1 starts: no overlap, no reorder. */
-	maxa = json_id(cJSON_GetArrayItem(a, cJSON_GetArraySize(a) - 1));
-	minb = json_id(cJSON_GetArrayItem(b, 0));
-	CHECKF(maxa < minb, "page ends with id %lld, next starts with %lld",
-	    maxa, minb);
-	maxa = json_id(cJSON_GetArrayItem(b, cJSON_GetArraySize(b) - 1));
-	minb = json_id(cJSON_GetArrayItem(c, 0));
-	CHECKF(maxa < minb, "page ends with id %lld, next starts with %lld",
-	    maxa, minb);
+	CHECK_FOLLOWS(a, b);
+	CHECK_FOLLOWS(b, c);
 	cJSON_ArrayForEach(it, b)
 		CHECKF(find_uuid(a, jstr(it, "uuid")) < 0 &&
 		    find_uuid(c, jstr(it, "uuid")) < 0,
@@ -548,99 +793,72 @@ TEST(list_consecutive_pages_do_not_overlap_and_are_ordered_by_id)
 	CHECK_INT(size, cJSON_GetArraySize(b));
 	CHECK_ASCENDING(a);
 	CHECK_ASCENDING(b);
-	if (cJSON_GetArraySize(a) > 0 && cJSON_GetArraySize(b) > 0)
-		CHECKF(json_id(cJSON_GetArrayItem(a, cJSON_GetArraySize(a) -
-		    1)) < json_id(cJSON_GetArrayItem(b, 0)),
-		    "page 1 and page 2 overlap or are out of order");
+	CHECK_FOLLOWS(a, b);
 }
 
 TEST(list_page_count_of_size_1_is_the_newest_work_order)
 {
 	const cJSON *arr;
 	const char *u;
-	long long n, id, got = 0;
-	int attempt;
+	long long n, id;
 
-	/* Another writer between our add and the list: add and look again. */
-	for (attempt = 0; attempt < 3; attempt++) {
-		REQUIRE((u = WO_ADD("{\"name\":\"itest newest\"}", &id)) !=
-		    NULL);
-		REQUIRE((n = AMAGE_COUNT()) >= 1);
-		REQUIRE((arr = LIST_GET(p_list(n, 1))) != NULL);
-		REQUIRE(CHECK_INT(1, cJSON_GetArraySize(arr)));
-		got = json_id(cJSON_GetArrayItem(arr, 0));
-		if (got <= id)
-			break;
-	}
-	CHECK_INT(id, got);
+	REQUIRE((u = WO_ADD("{\"name\":\"itest newest\"}", &id)) != NULL);
+	REQUIRE((n = AMAGE_COUNT()) >= 1);
+	REQUIRE((arr = LIST_GET(p_list(n, 1))) != NULL);
+	REQUIRE(CHECK_INT(1, cJSON_GetArraySize(arr)));
+	CHECK_JSON_NUM(cJSON_GetArrayItem(arr, 0), "id", (double)id);
 	CHECK_JSON_STR(cJSON_GetArrayItem(arr, 0), "uuid", u);
 	/* And the page after it is past the end. */
-	if (AMAGE_COUNT() == n)
-		CHECK_AMAGE_ERROR(amage_get(p_list(n + 1, 1)), 404, 404);
+	CHECK_AMAGE_ERROR(amage_get(p_list(n + 1, 1)), 404, 404);
+	CHECK_COUNT_STILL(n);
 }
 
 TEST(list_size_5000_is_capped_to_1000_items)
 {
-	const cJSON *arr, *p2;
-	long long n, n2;
-	struct http_response *r;
+	const cJSON *arr, *p1, *p2, *p2k;
+	long long n;
 
-	REQUIRE(WO_ADD("{\"name\":\"itest cap\"}", NULL) != NULL);
-	n = AMAGE_COUNT();
+	REQUIRE((n = LIST_FILLED()) > 1000);
 	REQUIRE((arr = LIST_GET(WO_BASE "/list?page=1&size=5000")) != NULL);
-	n2 = AMAGE_COUNT();
-	CHECKF(cJSON_GetArraySize(arr) <= 1000, "%d items, more than 1000",
-	    cJSON_GetArraySize(arr));
-	if (n == n2)
-		CHECK_INT(n < 1000 ? n : 1000, cJSON_GetArraySize(arr));
+	REQUIRE((p1 = LIST_GET(p_list(1, 1000))) != NULL);
+	REQUIRE((p2 = LIST_GET(WO_BASE "/list?page=2&size=5000")) != NULL);
+	REQUIRE((p2k = LIST_GET(p_list(2, 1000))) != NULL);
+	CHECK_COUNT_STILL(n);
+	CHECK_INT(1000, cJSON_GetArraySize(arr));
 	CHECK_ASCENDING(arr);
-	/* Page 2 of "5000" is page 2 of 1000. */
-	r = amage_get(WO_BASE "/list?page=2&size=5000");
-	if (n2 <= 1000) {
-		CHECK_AMAGE_ERROR(r, 404, 404);
-	} else if (CHECK_STATUS(r, 200) && CHECK(cJSON_IsArray(r->json))) {
-		REQUIRE((p2 = LIST_GET(WO_BASE "/list?page=2&size=1000")) !=
-		    NULL);
-		CHECK_INT(json_id(cJSON_GetArrayItem(p2, 0)),
-		    json_id(cJSON_GetArrayItem(r->json, 0)));
-	}
+	CHECK_SAME_IDS(p1, arr, "page 1 of size 1000 and of size 5000");
+	/* Page 2 of "5000" is page 2 of 1000: the rows after the first 1000. */
+	CHECK_INT(n - 1000 < 1000 ? n - 1000 : 1000, cJSON_GetArraySize(p2));
+	CHECK_SAME_IDS(p2k, p2, "page 2 of size 1000 and of size 5000");
+	CHECK_FOLLOWS(arr, p2);
 }
 
 TEST(list_defaults_are_page_1_and_size_50)
 {
-	const cJSON *d, *e, *p1, *ps;
-	long long n, n2;
-	int i;
+	const cJSON *d, *e, *p1, *ps, *d2, *p2;
+	long long n;
 
-	REQUIRE(WO_ADD("{\"name\":\"itest defaults\"}", NULL) != NULL);
-	n = AMAGE_COUNT();
+	REQUIRE((n = LIST_FILLED()) > 1000);
 	REQUIRE((d = LIST_GET(WO_BASE "/list")) != NULL);
 	REQUIRE((p1 = LIST_GET(p_list(1, 50))) != NULL);
 	REQUIRE((ps = LIST_GET(WO_BASE "/list?size=50")) != NULL);
 	REQUIRE((e = LIST_GET(WO_BASE "/list?page=1")) != NULL);
-	n2 = AMAGE_COUNT();
-	CHECKF(cJSON_GetArraySize(d) <= 50, "%d items by default, more "
-	    "than 50", cJSON_GetArraySize(d));
-	if (n == n2)
-		CHECK_INT(n < 50 ? n : 50, cJSON_GetArraySize(d));
+	REQUIRE((d2 = LIST_GET(WO_BASE "/list?page=2")) != NULL);
+	REQUIRE((p2 = LIST_GET(p_list(2, 50))) != NULL);
+	CHECK_COUNT_STILL(n);
+	CHECK_INT(50, cJSON_GetArraySize(d));
 	CHECK_ASCENDING(d);
 	/* Work orders are never deleted: page 1 is the same every time. */
-	CHECK_INT(cJSON_GetArraySize(p1), cJSON_GetArraySize(d));
-	CHECK_INT(cJSON_GetArraySize(p1), cJSON_GetArraySize(e));
-	CHECK_INT(cJSON_GetArraySize(p1), cJSON_GetArraySize(ps));
-	for (i = 0; i < cJSON_GetArraySize(p1); i++) {
-		long long want = json_id(cJSON_GetArrayItem(p1, i));
-
-		CHECKF(json_id(cJSON_GetArrayItem(d, i)) == want &&
-		    json_id(cJSON_GetArrayItem(e, i)) == want &&
-		    json_id(cJSON_GetArrayItem(ps, i)) == want,
-		    "item %d differs between /list, ?page=1, ?size=50 and "
-		    "?page=1&size=50", i);
-	}
+	CHECK_SAME_IDS(p1, d, "/list and ?page=1&size=50");
+	CHECK_SAME_IDS(p1, e, "?page=1 and ?page=1&size=50");
+	CHECK_SAME_IDS(p1, ps, "?size=50 and ?page=1&size=50");
+	/* ?page=2 alone is the next 50. */
+	CHECK_INT(50, cJSON_GetArraySize(d2));
+	CHECK_SAME_IDS(p2, d2, "?page=2 and ?page=2&size=50");
+	CHECK_FOLLOWS(d, d2);
 	/* ?size=1 alone is page 1. */
 	REQUIRE((d = LIST_GET(WO_BASE "/list?size=1")) != NULL);
-	if (CHECK_INT(1, cJSON_GetArraySize(d)) &&
-	    cJSON_GetArraySize(p1) > 0)
+	if (CHECK_INT(1, cJSON_GetArraySize(d)))
 		CHECK_INT(json_id(cJSON_GetArrayItem(p1, 0)),
 		    json_id(cJSON_GetArrayItem(d, 0)));
 }
@@ -651,10 +869,14 @@ TEST(list_page_past_the_end_is_404_with_error_code_404)
 
 	REQUIRE(WO_ADD("{\"name\":\"itest past end\"}", NULL) != NULL);
 	REQUIRE((n = AMAGE_COUNT()) >= 1);
+	/* The last page is there; the one after it is not. */
+	CHECK_STATUS(amage_get(p_list(n, 1)), 200);
 	CHECK_AMAGE_ERROR(amage_get(p_list(n + 1, 1)), 404, 404);
-	CHECK_AMAGE_ERROR(amage_get(p_list((n + 1000) / 1000 + 1, 1000)), 404,
+	CHECK_STATUS(amage_get(p_list((n + 999) / 1000, 1000)), 200);
+	CHECK_AMAGE_ERROR(amage_get(p_list((n + 999) / 1000 + 1, 1000)), 404,
 	    404);
 	CHECK_AMAGE_ERROR(amage_get(p_list(999999999, 50)), 404, 404);
+	CHECK_COUNT_STILL(n);
 }
 
 TEST(list_with_bad_page_or_size_is_400_with_error_code_400)
@@ -958,10 +1180,10 @@ TEST(edit_of_a_duplicated_uuid_is_400_400_duplicated)
 	REQUIRE(WO_ADD(body, NULL) != NULL);
 	r = amage_post(p_edit(u), "{\"name\":\"which one\"}");
 	CHECK_BAD_REQUEST(r);
-	CHECK_CONTAINS_NOCASE(jstr(r->json, "message"), "duplicated");
+	CHECK_CONTAINS_NOCASE(jstr(r->json, "message"), "duplicated entry");
 	r = amage_post(p_hadd(u), "{\"workAmountReported\":1}");
 	CHECK_BAD_REQUEST(r);
-	CHECK_CONTAINS_NOCASE(jstr(r->json, "message"), "duplicated");
+	CHECK_CONTAINS_NOCASE(jstr(r->json, "message"), "duplicated entry");
 }
 
 TEST(edit_of_work_amount_recomputes_progress)
@@ -994,12 +1216,16 @@ TEST(edit_of_work_amount_recomputes_progress)
 
 TEST(add_history_with_every_field_answers_its_id_and_a_fresh_uuid)
 {
-	const char *u, *h1, *h2;
+	const char *u, *h1, *h2, *since;
 	long long id1, id2, wo_id;
+	const struct db_rows *st;
 	const cJSON *g;
 
 	REQUIRE((u = WO_ADD("{\"name\":\"itest hist\",\"workAmount\":10}",
 	    &wo_id)) != NULL);
+	REQUIRE((g = WO_GET(u)) != NULL);
+	CHECK_JSON_NULL(g, "progressCompletedUpdated");
+	REQUIRE((since = SQL_ROW(utc_now_sql, NULL)) != NULL);
 	REQUIRE((h1 = HIST_ADD(u, pool_printf("{\"workOrderUuid\":\"%s\","
 	    "\"reportedOn\":\"2021-01-01T12:00:00\","
 	    "\"reportedByUuid\":\"" USER_1 "\","
@@ -1012,6 +1238,19 @@ TEST(add_history_with_every_field_answers_its_id_and_a_fresh_uuid)
 	    "\",\"itemCount\":10.0,\"message\":\"message\"}]}", u,
 	    fresh_uuid()), &id1)) != NULL);
 	CHECK(strcmp(h1, u) != 0);
+	/* Every field stored, participants and expenditures included. */
+	REQUIRE((st = HIST_STATE(h1)) != NULL);
+	CHECK_HIST(st, "reported_on", "2021-01-01 12:00:00");
+	CHECK_HIST(st, "reported_by_uuid", USER_1);
+	CHECK_HIST(st, "tstamp", "2021-01-01 12:00:00");
+	CHECK_HIST(st, "state_name", "IN_PROGRESS");
+	CHECK_HIST(st, "message", "wiadomość");
+	CHECK_HIST(st, "hours_reported", "8");
+	CHECK_HIST(st, "work_amount_reported", "1");
+	CHECK_HIST(st, "participant_count", "2");
+	CHECK_HIST(st, "valid", "1");
+	CHECK_HIST(st, "participants", USER_1 "," USER_2);
+	CHECK_HIST(st, "expenditures", ET_011 ":10");
 	/* A second one: another id and uuid. */
 	REQUIRE((h2 = HIST_ADD(u, "{\"workAmountReported\":1}", &id2)) !=
 	    NULL);
@@ -1020,7 +1259,7 @@ TEST(add_history_with_every_field_answers_its_id_and_a_fresh_uuid)
 	REQUIRE((g = WO_GET(u)) != NULL);
 	CHECK_PROGRESS(g, 20);
 	CHECK_JSON_STR(g, "stateName", "IN_PROGRESS");
-	CHECK_DT_SET(g, "progressCompletedUpdated");
+	CHECK_DT_SINCE(g, "progressCompletedUpdated", since);
 }
 
 TEST(add_history_with_a_given_uuid_keeps_it_in_lower_case)
@@ -1062,7 +1301,14 @@ TEST(add_history_with_matching_work_order_uuid_in_any_case_is_accepted)
 	CHECK_PROGRESS(WO_GET(u), 20);
 }
 
-/* POST add-history/{u} json: the status of r; nothing written (progress 0). */
+static const char wo_history_count_sql[] =
+    "SELECT COUNT(*) FROM work_order_history h "
+    "JOIN work_orders w ON w.id = h.work_order_id WHERE w.uuid = ?";
+
+/*
+ * POST add-history/{u} json: refused with status/code, and nothing
+ * written: no history row in the database, derived fields untouched.
+ */
 static void
 hist_refused(const char *u, const char *json, long status, int code)
 {
@@ -1070,6 +1316,8 @@ hist_refused(const char *u, const char *json, long status, int code)
 
 	CHECKF(CHECK_AMAGE_ERROR(amage_post(p_hadd(u), json), status, code),
 	    "body: %s", json);
+	CHECKF(CHECK_STR("0", SQL_ROW(wo_history_count_sql, u)),
+	    "history rows after body: %s", json);
 	if ((g = WO_GET(u)) != NULL) {
 		CHECK_PROGRESS(g, 0);
 		CHECK_JSON_NULL(g, "progressCompletedUpdated");
@@ -1171,6 +1419,11 @@ TEST(add_history_with_wrong_types_is_400_400_and_writes_nothing)
 
 TEST(edit_history_is_partial_and_keeps_what_is_not_sent)
 {
+	static const char *const message[] = { "message", NULL };
+	static const char *const amount[] = { "work_amount_reported", NULL };
+	static const char *const state[] = { "state_name", NULL };
+	static const char *const participants[] = { "participants", NULL };
+	const struct db_rows *st, *prev;
 	const char *u, *h;
 	long long hid;
 	const cJSON *g;
@@ -1180,65 +1433,104 @@ TEST(edit_history_is_partial_and_keeps_what_is_not_sent)
 	REQUIRE((h = HIST_ADD(u, pool_printf("{\"tstamp\":"
 	    "\"2021-01-01T10:00:00\",\"stateName\":\"IN_PROGRESS\","
 	    "\"workAmountReported\":30,\"reportedByUuid\":\"" USER_1 "\","
+	    "\"message\":\"pierwsza\",\"participantCount\":1,"
 	    "\"participants\":[{\"uuid\":\"" USER_2 "\"}],"
 	    "\"workOrderExpenditures\":[%s]}", exp_json(ET_011, 3)), &hid)) !=
 	    NULL);
 	REQUIRE((g = WO_GET(u)) != NULL);
 	CHECK_PROGRESS(g, 30);
 	CHECK_PLAN(g, 1, 1);
-	/* Only the message: state, amount and expenditures stay. */
+	REQUIRE((prev = HIST_STATE(h)) != NULL);
+	CHECK_HIST(prev, "participants", USER_2);
+	CHECK_HIST(prev, "expenditures", ET_011 ":3");
+	CHECK_HIST(prev, "message", "pierwsza");
+	/* Only the message: the rest of the entry, state, amount stay. */
 	CHECK_OK_IS(amage_post(p_hedit(h), "{\"message\":\"tylko wiadomość\"}"),
 	    hid, h);
+	REQUIRE((st = HIST_STATE(h)) != NULL);
+	CHECK_HIST(st, "message", "tylko wiadomość");
+	CHECK_HIST_SAME(prev, st, message);
 	REQUIRE((g = WO_GET(u)) != NULL);
 	CHECK_PROGRESS(g, 30);
 	CHECK_PLAN(g, 1, 1);
 	CHECK_JSON_STR(g, "stateName", "IN_PROGRESS");
 	/* Only the amount. */
+	prev = st;
 	CHECK_OK_IS(amage_post(p_hedit(pool_upper(h)),
 	    "{\"workAmountReported\":45.5}"), hid, h);
+	REQUIRE((st = HIST_STATE(h)) != NULL);
+	CHECK_HIST(st, "work_amount_reported", "45.5");
+	CHECK_HIST_SAME(prev, st, amount);
 	REQUIRE((g = WO_GET(u)) != NULL);
 	CHECK_PROGRESS(g, 45);
 	CHECK_PLAN(g, 1, 1);
 	CHECK_JSON_STR(g, "stateName", "IN_PROGRESS");
 	/* Only the state. */
+	prev = st;
 	CHECK_OK_IS(amage_post(p_hedit(h), "{\"stateName\":\"ON_HOLD\"}"), hid,
 	    h);
+	REQUIRE((st = HIST_STATE(h)) != NULL);
+	CHECK_HIST(st, "state_name", "ON_HOLD");
+	CHECK_HIST_SAME(prev, st, state);
 	REQUIRE((g = WO_GET(u)) != NULL);
 	CHECK_JSON_STR(g, "stateName", "ON_HOLD");
 	CHECK_PROGRESS(g, 45);
 	CHECK_PLAN(g, 1, 1);
-	/* Replacing the participants does not touch the expenditures. */
+	/* The participants replaced, not added to: USER_2 gone, USER_1
+	   there; the expenditures untouched. */
+	prev = st;
 	CHECK_OK_IS(amage_post(p_hedit(h), "{\"participants\":[{\"uuid\":\""
 	    USER_1 "\"}]}"), hid, h);
+	REQUIRE((st = HIST_STATE(h)) != NULL);
+	CHECK_HIST(st, "participants", USER_1);
+	CHECK_HIST_SAME(prev, st, participants);
 	CHECK_PLAN(WO_GET(u), 1, 1);
+	/* Replaced by none. */
+	prev = st;
 	CHECK_OK_IS(amage_post(p_hedit(h), "{\"participants\":[]}"), hid, h);
+	REQUIRE((st = HIST_STATE(h)) != NULL);
+	CHECK_HIST(st, "participants", "NULL");
+	CHECK_HIST_SAME(prev, st, participants);
 	CHECK_PLAN(WO_GET(u), 1, 1);
 }
 
 TEST(edit_history_expenditures_replace_the_old_list)
 {
-	const char *u, *h;
+	static const char *const exps[] = { "expenditures", NULL };
+	const struct db_rows *st, *prev;
+	const char *u, *h, *since;
 	const cJSON *g;
 
 	REQUIRE((u = WO_WITH_AMOUNT(-1)) != NULL);
 	REQUIRE(PLAN_ADD(u, ET_011, 5, NULL) != NULL);
 	REQUIRE(PLAN_ADD(u, ET_012, 2, NULL) != NULL);
-	REQUIRE((h = HIST_ADD(u, pool_printf("{\"workOrderExpenditures\":"
-	    "[%s,%s]}", exp_json(ET_011, 5), exp_json(ET_012, 1)), NULL)) !=
-	    NULL);
+	REQUIRE((h = HIST_ADD(u, pool_printf("{\"participants\":[{\"uuid\":\""
+	    USER_1 "\"}],\"workOrderExpenditures\":[%s,%s]}",
+	    exp_json(ET_011, 5), exp_json(ET_012, 1)), NULL)) != NULL);
 	CHECK_PLAN(WO_GET(u), 2, 1);
+	REQUIRE((prev = HIST_STATE(h)) != NULL);
+	CHECK_HIST(prev, "expenditures", ET_011 ":5," ET_012 ":1");
 	/* Replaced, not appended: 011 drops to 1, 012 reaches 2. */
 	CHECK_AMAGE_OK(amage_post(p_hedit(h), pool_printf(
 	    "{\"workOrderExpenditures\":[%s,%s]}", exp_json(ET_011, 1),
 	    exp_json(ET_012, 2))));
+	REQUIRE((st = HIST_STATE(h)) != NULL);
+	CHECK_HIST(st, "expenditures", ET_011 ":1," ET_012 ":2");
+	CHECK_HIST_SAME(prev, st, exps);
 	CHECK_PLAN(WO_GET(u), 2, 1);
+	REQUIRE((since = BACKDATE(u)) != NULL);
 	CHECK_AMAGE_OK(amage_post(p_hedit(h), pool_printf(
 	    "{\"workOrderExpenditures\":[%s,%s]}", exp_json(ET_012, 1),
 	    exp_json(ET_012, 1))));
+	REQUIRE((st = HIST_STATE(h)) != NULL);
+	CHECK_HIST(st, "expenditures", ET_012 ":1," ET_012 ":1");
 	REQUIRE((g = WO_GET(u)) != NULL);
 	CHECK_PLAN(g, 2, 1);
-	CHECK_DT_SET(g, "elementTypePlanUpdated");
+	CHECK_DT_SINCE(g, "elementTypePlanUpdated", since);
 	CHECK_AMAGE_OK(amage_post(p_hedit(h), "{\"workOrderExpenditures\":[]}"));
+	REQUIRE((st = HIST_STATE(h)) != NULL);
+	CHECK_HIST(st, "expenditures", "NULL");
+	CHECK_HIST_SAME(prev, st, exps);
 	CHECK_PLAN(WO_GET(u), 2, 0);
 }
 
@@ -1254,41 +1546,53 @@ TEST(edit_history_unknown_or_malformed_is_refused)
 	    "{\"message\":\"x\"}"));
 }
 
+/* The work order and the history entry h are as before. */
+#define CHECK_HIST_UNCHANGED(u, before, h, hbefore) do { \
+	CHECK_UNCHANGED((u), (before)); \
+	CHECK_HIST_SAME((hbefore), HIST_STATE(h), NULL); \
+} while (0)
+
 TEST(edit_history_with_unknown_references_is_400_404_and_changes_nothing)
 {
 	const char *u, *h, *x = fresh_uuid();
 	const cJSON *before;
+	const struct db_rows *hbefore;
 
 	REQUIRE((u = WO_WITH_AMOUNT(100)) != NULL);
 	REQUIRE(PLAN_ADD(u, ET_011, 2, NULL) != NULL);
 	REQUIRE((h = HIST_ADD(u, pool_printf("{\"tstamp\":"
 	    "\"2021-01-01T10:00:00\",\"stateName\":\"IN_PROGRESS\","
-	    "\"workAmountReported\":30,\"workOrderExpenditures\":[%s]}",
-	    exp_json(ET_011, 2)), NULL)) != NULL);
+	    "\"workAmountReported\":30,\"participants\":[{\"uuid\":\"" USER_1
+	    "\"}],\"workOrderExpenditures\":[%s]}", exp_json(ET_011, 2)),
+	    NULL)) != NULL);
 	REQUIRE((before = WO_GET(u)) != NULL);
+	REQUIRE((hbefore = HIST_STATE(h)) != NULL);
+	CHECK_HIST(hbefore, "participants", USER_1);
+	CHECK_HIST(hbefore, "expenditures", ET_011 ":2");
 	CHECK_NOT_FOUND(amage_post(p_hedit(h), pool_printf(
 	    "{\"workAmountReported\":99,\"stateName\":\"ON_HOLD\","
 	    "\"reportedByUuid\":\"%s\"}", x)), "user", x);
-	CHECK_UNCHANGED(u, before);
+	CHECK_HIST_UNCHANGED(u, before, h, hbefore);
 	CHECK_NOT_FOUND(amage_post(p_hedit(h), pool_printf(
 	    "{\"workAmountReported\":99,\"workOrderExpenditures\":[],"
 	    "\"participants\":[{\"uuid\":\"%s\"}]}", x)), "user", x);
-	CHECK_UNCHANGED(u, before);
+	CHECK_HIST_UNCHANGED(u, before, h, hbefore);
 	CHECK_NOT_FOUND(amage_post(p_hedit(h), pool_printf(
-	    "{\"workAmountReported\":99,\"workOrderExpenditures\":[%s]}",
-	    exp_json(x, 1))), "elementtype", x);
-	CHECK_UNCHANGED(u, before);
+	    "{\"workAmountReported\":99,\"participants\":[],"
+	    "\"workOrderExpenditures\":[%s]}", exp_json(x, 1))),
+	    "elementtype", x);
+	CHECK_HIST_UNCHANGED(u, before, h, hbefore);
 	CHECK_BAD_REQUEST(amage_post(p_hedit(h), "{\"workAmountReported\":99,"
 	    "\"valid\":\"no\"}"));
-	CHECK_UNCHANGED(u, before);
+	CHECK_HIST_UNCHANGED(u, before, h, hbefore);
 	CHECK_BAD_REQUEST(amage_post(p_hedit(h), "{\"workAmountReported\":99,"
 	    "\"id\":1}"));
-	CHECK_UNCHANGED(u, before);
+	CHECK_HIST_UNCHANGED(u, before, h, hbefore);
 }
 
 TEST(delete_history_answers_the_deleted_entry_then_400_404)
 {
-	const char *u, *h;
+	const char *u, *h, *since;
 	long long hid;
 	const cJSON *g;
 
@@ -1298,10 +1602,11 @@ TEST(delete_history_answers_the_deleted_entry_then_400_404)
 	REQUIRE(HIST_ADD(u, "{\"tstamp\":\"2021-01-02T10:00:00\","
 	    "\"workAmountReported\":2}", NULL) != NULL);
 	CHECK_PROGRESS(WO_GET(u), 70);
+	REQUIRE((since = BACKDATE(u)) != NULL);
 	CHECK_OK_IS(amage_delete(p_hdel(h)), hid, h);
 	REQUIRE((g = WO_GET(u)) != NULL);
 	CHECK_PROGRESS(g, 20);
-	CHECK_DT_SET(g, "progressCompletedUpdated");
+	CHECK_DT_SINCE(g, "progressCompletedUpdated", since);
 	CHECK_NOT_FOUND(amage_delete(p_hdel(h)), "history", h);
 	CHECK_NOT_FOUND(amage_post(p_hedit(h), "{\"valid\":true}"), "history",
 	    h);
@@ -1340,7 +1645,7 @@ TEST(history_of_another_table_is_not_found)
 
 TEST(derived_fields_follow_the_history_and_plan_scenario)
 {
-	const char *u, *p1, *p2, *ha, *hb, *hc;
+	const char *u, *p1, *p2, *ha, *hb, *hc, *since;
 	long long p2id, hcid;
 	const cJSON *g;
 
@@ -1349,17 +1654,20 @@ TEST(derived_fields_follow_the_history_and_plan_scenario)
 	CHECK_PROGRESS(g, 0);
 	CHECK_PLAN(g, 0, 0);
 	CHECK_JSON_NULL(g, "elementTypePlanUpdated");
+	CHECK_JSON_NULL(g, "progressCompletedUpdated");
 
 	/* Plan: 011 x 10, 012 x 5. */
+	REQUIRE((since = SQL_ROW(utc_now_sql, NULL)) != NULL);
 	REQUIRE((p1 = PLAN_ADD(u, ET_011, 10, NULL)) != NULL);
 	REQUIRE((p2 = PLAN_ADD(u, ET_012, 5, &p2id)) != NULL);
 	REQUIRE((g = WO_GET(u)) != NULL);
 	CHECK_PLAN(g, 2, 0);
-	CHECK_DT_SET(g, "elementTypePlanUpdated");
+	CHECK_DT_SINCE(g, "elementTypePlanUpdated", since);
 	CHECK_PROGRESS(g, 0);
 	CHECK_JSON_STR(g, "stateName", "NEW");
 
 	/* A: valid, IN_PROGRESS, 30, 011 x 6. */
+	REQUIRE((since = BACKDATE(u)) != NULL);
 	REQUIRE((ha = HIST_ADD(u, pool_printf("{\"tstamp\":"
 	    "\"2021-01-01T10:00:00\",\"reportedOn\":\"2021-01-01T11:00:00\","
 	    "\"reportedByUuid\":\"" USER_1 "\",\"stateName\":\"IN_PROGRESS\","
@@ -1369,12 +1677,12 @@ TEST(derived_fields_follow_the_history_and_plan_scenario)
 	    exp_json(ET_011, 6)), NULL)) != NULL);
 	REQUIRE((g = WO_GET(u)) != NULL);
 	CHECK_PROGRESS(g, 30);
-	CHECK_DT_SET(g, "progressCompletedUpdated");
+	CHECK_DT_SINCE(g, "progressCompletedUpdated", since);
 	CHECK_JSON_STR(g, "stateName", "IN_PROGRESS");
 	CHECK_JSON_STR(g, "startDate", "2021-01-01T10:00:00");
 	CHECK_JSON_NULL(g, "finishDate");
 	CHECK_PLAN(g, 2, 0);
-	CHECK_DT_SET(g, "elementTypePlanUpdated");
+	CHECK_DT_SINCE(g, "elementTypePlanUpdated", since);
 
 	/* B: valid, 50, 011 x 4 + 012 x 5. */
 	REQUIRE((hb = HIST_ADD(u, pool_printf("{\"tstamp\":"
@@ -1445,7 +1753,7 @@ TEST(derived_fields_follow_the_history_and_plan_scenario)
 
 TEST(progress_is_floored_and_zero_without_a_work_amount)
 {
-	const char *u;
+	const char *u, *since;
 	const cJSON *g;
 
 	REQUIRE((u = WO_WITH_AMOUNT(3)) != NULL);
@@ -1458,27 +1766,31 @@ TEST(progress_is_floored_and_zero_without_a_work_amount)
 	REQUIRE(HIST_ADD(u, "{\"workAmountReported\":0.01}", NULL) != NULL);
 	CHECK_PROGRESS(WO_GET(u), 100);
 
+	/* Without one, progress is still recomputed (to 0) at each write. */
 	REQUIRE((u = WO_WITH_AMOUNT(-1)) != NULL);
+	REQUIRE((since = SQL_ROW(utc_now_sql, NULL)) != NULL);
 	REQUIRE(HIST_ADD(u, "{\"workAmountReported\":5}", NULL) != NULL);
 	REQUIRE((g = WO_GET(u)) != NULL);
 	CHECK_JSON_NULL(g, "workAmount");
 	CHECK_PROGRESS(g, 0);
-	CHECK_DT_SET(g, "progressCompletedUpdated");
+	CHECK_DT_SINCE(g, "progressCompletedUpdated", since);
 
 	REQUIRE((u = WO_WITH_AMOUNT(0)) != NULL);
+	REQUIRE((since = SQL_ROW(utc_now_sql, NULL)) != NULL);
 	REQUIRE(HIST_ADD(u, "{\"workAmountReported\":5}", NULL) != NULL);
 	REQUIRE((g = WO_GET(u)) != NULL);
 	CHECK_PROGRESS(g, 0);
-	CHECK_DT_SET(g, "progressCompletedUpdated");
+	CHECK_DT_SINCE(g, "progressCompletedUpdated", since);
 }
 
 TEST(invalid_history_counts_for_nothing_until_made_valid)
 {
-	const char *u, *h;
+	const char *u, *h, *since;
 	const cJSON *g;
 
 	REQUIRE((u = WO_WITH_AMOUNT(50)) != NULL);
 	REQUIRE(PLAN_ADD(u, ET_011, 10, NULL) != NULL);
+	REQUIRE((since = SQL_ROW(utc_now_sql, NULL)) != NULL);
 	REQUIRE((h = HIST_ADD(u, pool_printf("{\"tstamp\":"
 	    "\"2021-02-01T10:00:00\",\"stateName\":\"IN_PROGRESS\","
 	    "\"valid\":false,\"workAmountReported\":25,"
@@ -1489,10 +1801,13 @@ TEST(invalid_history_counts_for_nothing_until_made_valid)
 	CHECK_PLAN(g, 1, 0);
 	CHECK_JSON_STR(g, "stateName", "NEW");
 	CHECK_JSON_NULL(g, "startDate");
-	CHECK_DT_SET(g, "progressCompletedUpdated");
+	CHECK_DT_SINCE(g, "progressCompletedUpdated", since);
+	REQUIRE((since = BACKDATE(u)) != NULL);
 	CHECK_AMAGE_OK(amage_post(p_hedit(h), "{\"valid\":true}"));
 	REQUIRE((g = WO_GET(u)) != NULL);
 	CHECK_PROGRESS(g, 50);
+	CHECK_DT_SINCE(g, "progressCompletedUpdated", since);
+	CHECK_DT_SINCE(g, "elementTypePlanUpdated", since);
 	CHECK_PLAN(g, 1, 1);
 	CHECK_JSON_STR(g, "stateName", "IN_PROGRESS");
 	CHECK_JSON_STR(g, "startDate", "2021-02-01T10:00:00");
@@ -1630,13 +1945,14 @@ TEST(plan_completion_compares_each_item_with_the_summed_expenditures)
 TEST(plan_item_of_zero_is_complete_at_once)
 {
 	const cJSON *g;
-	const char *u;
+	const char *u, *since;
 
 	REQUIRE((u = WO_WITH_AMOUNT(-1)) != NULL);
+	REQUIRE((since = SQL_ROW(utc_now_sql, NULL)) != NULL);
 	REQUIRE(PLAN_ADD(u, ET_012, 0, NULL) != NULL);
 	REQUIRE((g = WO_GET(u)) != NULL);
 	CHECK_PLAN(g, 1, 1);
-	CHECK_DT_SET(g, "elementTypePlanUpdated");
+	CHECK_DT_SINCE(g, "elementTypePlanUpdated", since);
 }
 
 /* ======================================================================== */
@@ -1662,6 +1978,14 @@ TEST(add_plan_answers_id_and_uuid_and_keeps_a_given_uuid_lower_case)
 	CHECK_OK_IS(amage_delete(p_pdel(p)), json_id(r->json), p);
 	CHECK_PLAN(WO_GET(u), 1, 0);
 }
+
+static const char wo_plan_count_sql[] =
+    "SELECT COUNT(*) FROM work_order_element_type_plans p "
+    "JOIN work_orders w ON w.id = p.work_order_id WHERE w.uuid = ?";
+/* A plan item as the database holds it. */
+static const char plan_state_sql[] =
+    "SELECT element_type_uuid, item_count, category, code "
+    "FROM work_order_element_type_plans WHERE uuid = ?";
 
 TEST(add_plan_refusals_write_nothing)
 {
@@ -1695,6 +2019,7 @@ TEST(add_plan_refusals_write_nothing)
 	REQUIRE((g = WO_GET(u)) != NULL);
 	CHECK_PLAN(g, 0, 0);
 	CHECK_JSON_NULL(g, "elementTypePlanUpdated");
+	CHECK_STR("0", SQL_ROW(wo_plan_count_sql, u));
 	CHECK_NOT_FOUND(amage_post(p_padd(x), "{\"elementTypeUuid\":\""
 	    ET_011 "\",\"itemCount\":1}"), "workorder", x);
 	CHECK_BAD_REQUEST(amage_post(p_padd(bad_uuid()), "{\"elementTypeUuid\":\""
@@ -1703,7 +2028,7 @@ TEST(add_plan_refusals_write_nothing)
 
 TEST(edit_plan_is_partial_and_recomputes_completion)
 {
-	const char *u, *p;
+	const char *u, *p, *since;
 	long long pid;
 	const cJSON *g;
 
@@ -1718,11 +2043,12 @@ TEST(edit_plan_is_partial_and_recomputes_completion)
 	CHECK_OK_IS(amage_post(p_pedit(pool_upper(p)), "{\"category\":\"x\","
 	    "\"code\":\"y\"}"), pid, p);
 	CHECK_PLAN(WO_GET(u), 1, 1);
+	REQUIRE((since = BACKDATE(u)) != NULL);
 	CHECK_OK_IS(amage_post(p_pedit(p), "{\"elementTypeUuid\":\"" ET_012
 	    "\"}"), pid, p);
 	REQUIRE((g = WO_GET(u)) != NULL);
 	CHECK_PLAN(g, 1, 0);
-	CHECK_DT_SET(g, "elementTypePlanUpdated");
+	CHECK_DT_SINCE(g, "elementTypePlanUpdated", since);
 	CHECK_OK_IS(amage_post(p_pedit(p), "{\"elementTypeUuid\":\"" ET_011
 	    "\",\"itemCount\":0}"), pid, p);
 	CHECK_PLAN(WO_GET(u), 1, 1);
@@ -1730,7 +2056,7 @@ TEST(edit_plan_is_partial_and_recomputes_completion)
 
 TEST(edit_plan_refusals_change_nothing)
 {
-	const char *u, *p, *x = fresh_uuid();
+	const char *u, *p, *x = fresh_uuid(), *item;
 	const cJSON *before;
 
 	REQUIRE((u = WO_WITH_AMOUNT(-1)) != NULL);
@@ -1739,13 +2065,21 @@ TEST(edit_plan_refusals_change_nothing)
 	    exp_json(ET_011, 3)), NULL) != NULL);
 	REQUIRE((before = WO_GET(u)) != NULL);
 	CHECK_PLAN(before, 1, 1);
+	REQUIRE((item = SQL_ROW(plan_state_sql, p)) != NULL);
+	CHECK_STR(ET_011 "|3|itest|C-3", item);
 	CHECK_NOT_FOUND(amage_post(p_pedit(p), pool_printf("{\"itemCount\":9,"
-	    "\"elementTypeUuid\":\"%s\"}", x)), "elementtype", x);
+	    "\"code\":\"half\",\"elementTypeUuid\":\"%s\"}", x)),
+	    "elementtype", x);
 	CHECK_UNCHANGED(u, before);
-	CHECK_BAD_REQUEST(amage_post(p_pedit(p), "{\"itemCount\":-1}"));
+	CHECK_STR(item, SQL_ROW(plan_state_sql, p));
+	CHECK_BAD_REQUEST(amage_post(p_pedit(p), "{\"itemCount\":-1,"
+	    "\"code\":\"half\"}"));
 	CHECK_UNCHANGED(u, before);
-	CHECK_BAD_REQUEST(amage_post(p_pedit(p), "{\"itemCount\":\"9\"}"));
+	CHECK_STR(item, SQL_ROW(plan_state_sql, p));
+	CHECK_BAD_REQUEST(amage_post(p_pedit(p), "{\"itemCount\":\"9\","
+	    "\"category\":\"half\"}"));
 	CHECK_UNCHANGED(u, before);
+	CHECK_STR(item, SQL_ROW(plan_state_sql, p));
 	CHECK_NOT_FOUND(amage_post(p_pedit(x), "{\"itemCount\":1}"), "plan",
 	    x);
 	CHECK_BAD_REQUEST(amage_post(p_pedit(bad_uuid()), "{\"itemCount\":1}"));
@@ -1946,11 +2280,13 @@ TEST(unsigned_writes_are_400_401_and_change_nothing)
 	const char *u, *h;
 	long long hid;
 	const cJSON *before, *g;
+	const struct db_rows *hbefore;
 
 	REQUIRE((u = WO_WITH_AMOUNT(10)) != NULL);
 	REQUIRE((h = HIST_ADD(u, "{\"tstamp\":\"2021-01-01T10:00:00\","
 	    "\"workAmountReported\":1}", &hid)) != NULL);
 	REQUIRE((before = WO_GET(u)) != NULL);
+	REQUIRE((hbefore = HIST_STATE(h)) != NULL);
 	CHECK_PROGRESS(before, 10);
 
 	CHECK_SIGN_REFUSED(amage_request("POST", p_edit(u), edit,
@@ -1967,7 +2303,11 @@ TEST(unsigned_writes_are_400_401_and_change_nothing)
 	    &badsig));
 	CHECK_SIGN_REFUSED(amage_request("POST", p_join(u, ASSET_021), NULL, 0,
 	    &nosign));
+	CHECK_SIGN_REFUSED(amage_request("POST", p_hedit(h), hist,
+	    sizeof(hist) - 1, &badsig));
 	CHECK_UNCHANGED(u, before);
+	CHECK_HIST_SAME(hbefore, HIST_STATE(h), NULL);
+	CHECK_STR("1", SQL_ROW(wo_history_count_sql, u));
 	/* The entry is still there: the signed delete finds it. */
 	CHECK_OK_IS(amage_delete(p_hdel(h)), hid, h);
 	REQUIRE((g = WO_GET(u)) != NULL);
@@ -2012,6 +2352,7 @@ TEST(replayed_add_history_signature_writes_once)
 	CHECK_SIGN_REFUSED(amage_request("POST", p_hadd(u), body,
 	    sizeof(body) - 1, &again));
 	CHECK_PROGRESS(WO_GET(u), 30);
+	CHECK_STR("1", SQL_ROW(wo_history_count_sql, u));
 }
 
 static const struct test_case tests[] = {
