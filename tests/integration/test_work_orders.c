@@ -264,28 +264,60 @@ TEST(concurrent_adds_with_one_new_uuid_all_succeed_and_get_says_duplicated)
 {
 	enum { N = 6 };
 	const char *uuid = fresh_uuid();
+	char buf[N * 80 + 1], *line, *save;
+	int go[2], res[2], i, n = 0, got = 0;
+	long long before;
 	pid_t pids[N];
-	int i, status, ok = 0;
+	ssize_t k;
+	struct http_response *r;
 
 	/* They race for the first row of the uuid (schema/006): the losers are
 	   retried and become duplicates, none fails. */
+	REQUIRE((before = AMAGE_COUNT()) >= 0);
+	REQUIRE(CHECKF(pipe(go) == 0 && pipe(res) == 0, "pipe failed"));
 	for (i = 0; i < N; i++) {
 		if ((pids[i] = fork()) == 0) {
-			struct http_response *r;
+			const char *ans;
+			char c;
+
+			close(go[1]);
+			close(res[0]);
 			harness_forked_child();
+			/* The start barrier: EOF once the parent has forked
+			   every child and closed its end; then all send. */
+			if (read(go[0], &c, 1) != 0)
+				_exit(3);
 			r = amage_post(ADD_PATH, pool_printf("{\"uuid\":\"%s\","
 			    "\"name\":\"itest race %d\"}", uuid, i));
-			_exit(r != NULL && r->status == 200 &&
-			    cJSON_IsTrue(jget(r->json, "success")) ? 0 : 1);
+			ans = pool_printf("%ld %s %s\n", r->status,
+			    cJSON_IsTrue(jget(r->json, "success")) ? "true" :
+			    "false", jstr(r->json, "uuid") ? jstr(r->json,
+			    "uuid") : "-");
+			_exit(write(res[1], ans, strlen(ans)) < 0 ? 3 : 0);
 		}
+		CHECKF(pids[i] > 0, "fork failed");
 	}
+	close(go[0]);
+	close(res[1]);
+	close(go[1]);
+	while (got < (int)sizeof(buf) - 1 &&
+	    (k = read(res[0], buf + got, sizeof(buf) - 1 - (size_t)got)) > 0)
+		got += (int)k;
+	buf[got] = '\0';
+	close(res[0]);
 	for (i = 0; i < N; i++)
-		if (pids[i] > 0 && waitpid(pids[i], &status, 0) == pids[i] &&
-		    WIFEXITED(status) && WEXITSTATUS(status) == 0)
-			ok++;
-	CHECK_INT(N, ok);
-	CHECK_AMAGE_ERROR(amage_get(pool_printf("%s%s", GET_PATH, uuid)), 400,
-	    400);
+		if (pids[i] > 0)
+			waitpid(pids[i], NULL, 0);
+	for (line = strtok_r(buf, "\n", &save); line != NULL;
+	    line = strtok_r(NULL, "\n", &save), n++)
+		CHECKF(strcmp(line, pool_printf("200 true %s", uuid)) == 0,
+		    "add %d answered \"%s\", expected 200, success, %s", n,
+		    line, uuid);
+	CHECK_INT(N, n);
+	CHECK_INT(before + N, AMAGE_COUNT());
+	r = amage_get(pool_printf("%s%s", GET_PATH, uuid));
+	CHECK_AMAGE_ERROR(r, 400, 400);
+	CHECK_CONTAINS_NOCASE(jstr(r->json, "message"), "duplicated entry");
 }
 
 TEST(count_is_a_bare_json_number)
