@@ -601,34 +601,52 @@ pms_validation_reasons_are_english_but_rules_unchanged_in_english(void **state)
 	request_done(&rq);
 }
 
+/*
+ * Each reason has a text of its own in each language: no two reasons
+ * share one (a reason without a text would get the fallback, which is
+ * REASON_INVALID's), and French and English differ.
+ */
 static void
 every_reason_has_a_text_in_both_languages(void **state)
 {
+	enum { NREASONS = REASON_INVALID - REASON_REQUIRED + 1 };
+	const char *text[2][NREASONS];
 	struct request rq;
 	struct validation v;
-	cJSON *o, *details, *d;
-	enum reason r;
-	int lang, i;
+	cJSON *o[2], *details, *d;
+	int lang, i, j;
 
 	(void)state;
 	for (lang = LANG_FR; lang <= LANG_EN; lang++) {
 		memset(&v, 0, sizeof(v));
-		for (r = REASON_REQUIRED; r <= REASON_INVALID; r++)
-			validation_add(&v, reason_name(r), r);
+		for (i = 0; i < NREASONS; i++)
+			validation_add(&v, reason_name(REASON_REQUIRED + i),
+			    REASON_REQUIRED + i);
+		assert_int_equal(v.count, NREASONS);
 		request_init(&rq, &pms_family, (enum lang)lang);
 		respond_validation(&rq, &v);
-		o = body(&rq);
-		details = cJSON_GetObjectItemCaseSensitive(o, "details");
-		assert_int_equal(cJSON_GetArraySize(details), v.count);
-		for (i = 0; i < v.count; i++) {
+		o[lang - LANG_FR] = body(&rq);
+		request_done(&rq);
+		details = cJSON_GetObjectItemCaseSensitive(o[lang - LANG_FR],
+		    "details");
+		assert_int_equal(cJSON_GetArraySize(details), NREASONS);
+		for (i = 0; i < NREASONS; i++) {
 			d = cJSON_GetArrayItem(details, i);
 			assert_string_equal(str_member(d, "rule"),
-			    v.issue[i].field);
-			assert_true(str_member(d, "reason")[0] != '\0');
+			    reason_name(REASON_REQUIRED + i));
+			text[lang - LANG_FR][i] = str_member(d, "reason");
+			assert_true(text[lang - LANG_FR][i][0] != '\0');
 		}
-		cJSON_Delete(o);
-		request_done(&rq);
 	}
+	for (i = 0; i < NREASONS; i++) {
+		assert_string_not_equal(text[0][i], text[1][i]);
+		for (j = 0; j < i; j++) {
+			assert_string_not_equal(text[0][i], text[0][j]);
+			assert_string_not_equal(text[1][i], text[1][j]);
+		}
+	}
+	cJSON_Delete(o[0]);
+	cJSON_Delete(o[1]);
 }
 
 static void
