@@ -404,6 +404,31 @@ TEST(body_of_exactly_1mib_of_json_reaches_the_handler_which_refuses_the_name_as_
 	CHECK_INT(before, AMAGE_COUNT());
 }
 
+TEST(body_of_exactly_1mib_of_valid_json_is_accepted_and_stored)
+{
+	size_t len = MIB, head;
+	char *body = pool_keep(malloc(len + 1), free), *name;
+	long long before;
+	struct http_response *r, *g;
+
+	/* A small valid object padded with JSON blanks to exactly the limit:
+	   the handler must take it like any other (200, stored). */
+	REQUIRE(CHECK(body != NULL));
+	name = pool_printf("exactly one MiB %s", fresh_uuid());
+	head = (size_t)snprintf(body, len, "{\"name\":\"%s\"", name);
+	memset(body + head, ' ', len - head - 1);
+	body[len - 1] = '}';
+	body[len] = '\0';
+	REQUIRE((before = AMAGE_COUNT()) >= 0);
+	r = amage_request("POST", WO_BASE "/add", body, len, NULL);
+	REQUIRE(CHECK_AMAGE_OK(r));
+	CHECK_INT(before + 1, AMAGE_COUNT());
+	g = amage_get(pool_printf(WO_BASE "/get/by-uuid/%s",
+	    jstr(r->json, "uuid")));
+	CHECK_STATUS(g, 200);
+	CHECK_STR(name, jstr(g->json, "name"));
+}
+
 static const struct test_case tests[] = {
 	TEST_ENTRY(unknown_pms_route_is_404_not_found_in_pms_envelope),
 	TEST_ENTRY(unknown_pms_route_without_key_is_still_404_not_found),
@@ -428,6 +453,7 @@ static const struct test_case tests[] = {
 	TEST_ENTRY(pms_post_of_3mib_is_413_json_in_pms_envelope),
 	TEST_ENTRY(body_of_exactly_1mib_that_is_not_json_is_400_not_413),
 	TEST_ENTRY(body_of_exactly_1mib_of_json_reaches_the_handler_which_refuses_the_name_as_too_long),
+	TEST_ENTRY(body_of_exactly_1mib_of_valid_json_is_accepted_and_stored),
 	TEST_END
 };
 
