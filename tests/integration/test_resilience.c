@@ -337,7 +337,10 @@ read_all(int fd)
 	double deadline = now_seconds() + 20.0;
 	ssize_t n;
 
-	while (now_seconds() < deadline && readable_within(fd, 200)) {
+	/* Until EOF: the answer may take a while once the lock is gone. */
+	while (now_seconds() < deadline) {
+		if (!readable_within(fd, 200))
+			continue;
 		if ((n = read(fd, chunk, sizeof(chunk) - 1)) <= 0)
 			break;
 		chunk[n] = '\0';
