@@ -2,7 +2,8 @@
 #   make          build lib/, the four FastCGI binaries and bin/pms-admin
 #   make run      deps, build, start the local stack (var/), print examples
 #   make stop     stop the local stack
-#   make test     the whole suite (unit + integration) against the real stack
+#   make test     the whole suite (unit, fuzz corpora, integration) against a
+#                 stack of its own (var/test, ASan build), see scripts/test.sh
 #   make bench    benchmarks (never part of make test)
 
 FAMILIES   := units allotments long-stay-contracts work-orders
@@ -28,8 +29,11 @@ RELEASE_BINS := $(foreach f,$(FAMILIES),cgi-bin/$(f).fcgi)
 ASAN_BINS    := $(foreach f,$(FAMILIES),build/asan/cgi-bin/$(f).fcgi)
 UNIT_TESTS   := $(patsubst tests/unit/%.c,build/asan/tests/unit/%,$(wildcard tests/unit/test_*.c))
 INTEG_TESTS  := $(patsubst tests/integration/%.c,build/asan/tests/integration/%,$(wildcard tests/integration/test_*.c))
+# The fuzz harnesses, each linked with tests/fuzz/driver.c (a main() that
+# replays a corpus without libFuzzer), in the ASan/UBSan build.
+FUZZ_BINS    := $(patsubst tests/fuzz/%.c,build/asan/tests/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
 
-.PHONY: all asan unit-tests integration-tests deps run stop test bench clean
+.PHONY: all asan unit-tests integration-tests fuzz-tests deps run stop test bench clean
 all: $(RELEASE_BINS) bin/pms-admin
 
 asan: $(ASAN_BINS)
@@ -115,6 +119,12 @@ build/asan/tests/integration/%: tests/integration/%.c tests/integration/harness.
 	@echo "  LD $@"
 	@$(CC) $(CFLAGS_asan) -Itests/integration -o $@ $< tests/integration/harness.c build/asan/libpms.a -lcurl $(LDLIBS)
 
+fuzz-tests: $(FUZZ_BINS)
+build/asan/tests/fuzz/%: tests/fuzz/%.c tests/fuzz/driver.c build/asan/libpms.a $(LIB_HDR)
+	@mkdir -p $(@D)
+	@echo "  LD $@"
+	@$(CC) $(CFLAGS_asan) -o $@ $< tests/fuzz/driver.c build/asan/libpms.a $(LDLIBS)
+
 deps:
 	@scripts/deps.sh
 
@@ -127,7 +137,7 @@ stop:
 	@scripts/stack.sh stop
 
 test: deps
-	@$(MAKE) --no-print-directory all asan unit-tests integration-tests
+	@$(MAKE) --no-print-directory all asan unit-tests integration-tests fuzz-tests
 	@scripts/test.sh
 
 bench: deps

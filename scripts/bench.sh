@@ -22,17 +22,20 @@ W=/rest/amage/v1/work-orders
 SECRET=demo-amage-secret-0123456789abcdef	# DEMO ONLY client of the demo seed
 KEY=demo-amage-client
 DEVICE=0e0e0e0e-0000-4000-8000-000000000001
-WORK=$ROOT/var/bench
+# The stack's var directory, as scripts/stack.sh reads STACK_VAR_DIR.
+VAR=${STACK_VAR_DIR:-var}
+case "$VAR" in /*) ;; *) VAR=$ROOT/$VAR ;; esac
+WORK=$VAR/bench
 SIGN=$ROOT/build/release/bench_sign
 
 command -v wrk >/dev/null || { echo "bench: wrk missing (make deps installs it)" >&2; exit 1; }
 scripts/stack.sh status >/dev/null 2>&1 || scripts/stack.sh start
-[ "$(cat var/run/variant 2>/dev/null || echo release)" = release ] ||
+[ "$(cat "$VAR/run/variant" 2>/dev/null || echo release)" = release ] ||
 	echo "bench: warning: the stack runs the ASan build; 'make stop && make bench' measures the release build" >&2
 scripts/load-work-orders.sh 100000
 mkdir -p "$WORK"
 # shellcheck disable=SC1091
-. var/pms.env
+. "$VAR/pms.env"
 # 10,000 random uuids among the first 100,000 work orders, leaving out the
 # uuids shared by several (the tests make some): those answer 400 by design.
 mariadb --socket="$PMS_DB_SOCKET" -uroot -N -B pms -e "SELECT uuid FROM
@@ -95,7 +98,7 @@ run "units GET (PMS)" "$WORK/unit.txt"
 echo
 echo "worker RSS (KiB), per pool: max / mean over its workers"
 for f in units allotments long-stay-contracts work-orders; do
-	master=$(cat "var/run/$f.pid" 2>/dev/null) || continue
+	master=$(cat "$VAR/run/$f.pid" 2>/dev/null) || continue
 	pgrep -P "$master" | while read -r pid; do
 		awk '/^VmRSS:/ {print $2}' "/proc/$pid/status"
 	done | awk -v f="$f" '{ s += $1; if ($1 > m) m = $1; n++ }

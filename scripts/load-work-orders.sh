@@ -5,16 +5,19 @@
 # (states, priorities, budgets, dates, the demo location) and get random v4
 # uuids.  Inserted in batches of 50,000 by INSERT ... SELECT over MariaDB's
 # sequence engine; the insert trigger keeps work_order_id_blocks right.
-# Needs the stack's database up (scripts/stack.sh start).
+# Needs the stack's database up (scripts/stack.sh start): the stack of
+# STACK_VAR_DIR (default var), as for stack.sh.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 N=${1:-1000000}
 BATCH=50000
 case "$N" in ''|*[!0-9]*) echo "usage: $0 [N]" >&2; exit 2;; esac
-[ -f "$ROOT/var/pms.env" ] || { echo "load: no var/pms.env: run 'make run' first" >&2; exit 1; }
+VAR=${STACK_VAR_DIR:-var}
+case "$VAR" in /*) ;; *) VAR=$ROOT/$VAR ;; esac
+[ -f "$VAR/pms.env" ] || { echo "load: no $VAR/pms.env: run 'make run' first" >&2; exit 1; }
 # shellcheck disable=SC1091
-. "$ROOT/var/pms.env"
+. "$VAR/pms.env"
 
 db() { mariadb --socket="$PMS_DB_SOCKET" -uroot -N -B pms "$@"; }
 

@@ -4,7 +4,8 @@
 # in schema_migrations(version, applied_at).  Stops at the first failure.
 #
 # Connects as root over the local stack's socket: MIGRATE_SOCKET, else
-# PMS_DB_SOCKET from var/pms.env (both set by scripts/stack.sh).
+# PMS_DB_SOCKET from <var>/pms.env (both set by scripts/stack.sh; <var> is
+# STACK_VAR_DIR, default var, as for stack.sh).
 #   scripts/migrate.sh            apply what is missing
 #   scripts/migrate.sh --status   list applied and pending migrations
 set -euo pipefail
@@ -12,6 +13,8 @@ export LC_ALL=C   # glob order: 001 < 002 < 010 whatever the locale
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 DB_NAME=pms
+VAR=${STACK_VAR_DIR:-var}
+case "$VAR" in /*) ;; *) VAR=$ROOT/$VAR ;; esac
 
 die() { printf 'migrate: %s\n' "$*" >&2; exit 1; }
 
@@ -20,9 +23,9 @@ find_socket() {
 		echo "$MIGRATE_SOCKET"
 		return 0
 	fi
-	[ -f "$ROOT/var/pms.env" ] || die "no var/pms.env: start the stack first (scripts/stack.sh start)"
+	[ -f "$VAR/pms.env" ] || die "no $VAR/pms.env: start the stack first (scripts/stack.sh start)"
 	# shellcheck disable=SC1091
-	(. "$ROOT/var/pms.env" && echo "$PMS_DB_SOCKET")
+	(. "$VAR/pms.env" && echo "$PMS_DB_SOCKET")
 }
 
 SOCKET=$(find_socket)

@@ -1,17 +1,24 @@
 #!/usr/bin/env bash
-# stack.sh: the local stack of docs/architecture.md, everything under var/:
-# a private MariaDB (var/db, 127.0.0.1:23306, socket var/run/mysqld.sock),
-# the schema/ migrations and the demo seed, the four FastCGI pools
-# (var/run/<family>.sock) and nginx on 127.0.0.1:8080.
+# stack.sh: the local stack of docs/architecture.md, everything under one
+# var directory (var/ by default, STACK_VAR_DIR): a private MariaDB
+# (<var>/db, 127.0.0.1:23306, socket <var>/run/mysqld.sock), the schema/
+# migrations and the demo seed, the four FastCGI pools
+# (<var>/run/<family>.sock) and nginx on 127.0.0.1:8080.  Processes are
+# found by their paths under the var directory, so stacks with different
+# var directories (make run's var/, make test's var/test) never touch
+# each other.
 #
 #   scripts/stack.sh start      start what is not running (idempotent)
-#   scripts/stack.sh stop       stop everything this tree started
+#   scripts/stack.sh stop       stop everything this var directory started
 #   scripts/stack.sh status     exit 0 when DB, pools and nginx all answer
 #   scripts/stack.sh db-stop    stop MariaDB only (resilience tests)
 #   scripts/stack.sh db-start   start MariaDB only
 #   scripts/stack.sh examples   print working curl examples
 #
 # Environment:
+#   STACK_VAR_DIR=DIR           the var directory (default var; relative to
+#                               the tree's root)
+#   STACK_HTTP_PORT, STACK_DB_PORT  loopback ports (default 8080, 23306)
 #   STACK_VARIANT=release|asan  pool binaries: cgi-bin/*.fcgi (default) or
 #                               build/asan/cgi-bin/*.fcgi
 #   STACK_BIN_DIR=DIR           take <family>.fcgi from DIR instead
@@ -20,7 +27,14 @@
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-VAR_DIR=$ROOT/var
+VAR_REL=${STACK_VAR_DIR:-var}
+case "$VAR_REL" in
+/*) VAR_DIR=$VAR_REL ;;
+*) VAR_DIR=$ROOT/$VAR_REL ;;
+esac
+VAR_DIR=${VAR_DIR%/}
+# How messages name it: relative to the tree when it is inside.
+VAR_NAME=${VAR_DIR#"$ROOT"/}
 RUN_DIR=$VAR_DIR/run
 LOG_DIR=$VAR_DIR/log
 DB_DIR=$VAR_DIR/db
@@ -40,14 +54,14 @@ POOL_WORKERS=${POOL_WORKERS:-$(( $(nproc 2>/dev/null || echo 1) + 1 ))}
 STACK_VARIANT=${STACK_VARIANT:-release}
 
 # Unix socket paths must fit in sun_path (108 bytes with its NUL): when the
-# tree is too deep, the sockets live under /tmp in a directory named after
-# a hash of the tree's path.
+# var directory is too deep, the sockets live under /tmp in a directory
+# named after a hash of the var directory's path (one per stack).
 socket_dir() {
 	local longest="$RUN_DIR/long-stay-contracts.sock"
 	if [ "${#longest}" -lt 100 ]; then
 		echo "$RUN_DIR"
 	else
-		echo "/tmp/pms-$(printf '%s' "$ROOT" | sha256sum | cut -c1-16)"
+		echo "/tmp/pms-$(printf '%s' "$VAR_DIR" | sha256sum | cut -c1-16)"
 	fi
 }
 SOCK_DIR=$(socket_dir)
@@ -115,7 +129,7 @@ prepare_dirs() {
 	if [ "$SOCK_DIR" != "$RUN_DIR" ]; then
 		mkdir -m 0700 "$SOCK_DIR" 2>/dev/null || [ -d "$SOCK_DIR" ] || die "cannot create $SOCK_DIR"
 		echo "$SOCK_DIR" >"$RUN_DIR/socket-dir"
-		say "sockets in $SOCK_DIR: $ROOT is too deep for unix socket paths"
+		say "sockets in $SOCK_DIR: $VAR_DIR is too deep for unix socket paths"
 	fi
 }
 
@@ -144,7 +158,7 @@ db_pid() {
 
 db_initialise() {
 	[ -d "$DB_DIR/mysql" ] && return 0
-	say "initialising MariaDB in var/db"
+	say "initialising MariaDB in $VAR_NAME/db"
 	rm -rf "$DB_DIR"
 	if ! mariadb-install-db --no-defaults --user=root --datadir="$DB_DIR" \
 		--auth-root-authentication-method=normal --skip-test-db \
@@ -182,13 +196,13 @@ db_start() {
 		fi
 		if ! wait_for 60 db_answers; then
 			log_tail "$LOG_DIR/mysqld.log"
-			die "MariaDB did not answer within 60 s (log: var/log/mysqld.log)"
+			die "MariaDB did not answer within 60 s (log: $VAR_NAME/log/mysqld.log)"
 		fi
 	fi
 	db_provision
 }
 
-# The database password: generated once, kept in var/db-password (0600).
+# The database password: generated once, kept in <var>/db-password (0600).
 db_password() {
 	if [ ! -s "$PASSWORD_FILE" ]; then
 		(umask 077 && openssl rand -hex 24 >"$PASSWORD_FILE")
@@ -206,7 +220,7 @@ write_env_file() {
 	mv -f "$tmp" "$ENV_FILE"
 }
 
-# Database pms, user pms (socket and 127.0.0.1), var/pms.env; idempotent.
+# Database pms, user pms (socket and 127.0.0.1), <var>/pms.env; idempotent.
 # The password travels on stdin, never on a command line.
 db_provision() {
 	local password
@@ -328,7 +342,7 @@ pool_launch() {
 }
 
 # When some pools already run, the missing ones are started with the same
-# variant (recorded in var/run/variant), so one stack never mixes binaries.
+# variant (recorded in <var>/run/variant), so one stack never mixes binaries.
 pools_variant() {
 	local fam recorded
 	recorded=$(cat "$RUN_DIR/variant" 2>/dev/null || true)
@@ -357,7 +371,7 @@ pools_start() {
 	for fam in "${FAMILIES[@]}"; do
 		if ! wait_for 30 pool_socket_ready "$fam"; then
 			log_tail "$LOG_DIR/$fam.log"
-			die "pool $fam did not create $SOCK_DIR/$fam.sock (log: var/log/$fam.log)"
+			die "pool $fam did not create $SOCK_DIR/$fam.sock (log: $VAR_NAME/log/$fam.log)"
 		fi
 	done
 }
@@ -366,7 +380,7 @@ pools_start() {
 pool_socket_ready() {
 	if ! pool_master "$1" >/dev/null; then
 		log_tail "$LOG_DIR/$1.log"
-		die "pool $1 exited at start (log: var/log/$1.log)"
+		die "pool $1 exited at start (log: $VAR_NAME/log/$1.log)"
 	fi
 	[ -S "$SOCK_DIR/$1.sock" ]
 }
@@ -440,7 +454,7 @@ nginx_cmd() {
 	nginx -p "$NGINX_DIR" -c "$NGINX_DIR/nginx.conf" -e "$LOG_DIR/nginx-error.log" "$@"
 }
 
-# Writes var/nginx/nginx.conf; returns 0 when it changed.
+# Writes <var>/nginx/nginx.conf; returns 0 when it changed.
 nginx_write_conf() {
 	local conf=$NGINX_DIR/nginx.conf new
 	mkdir -p "$NGINX_DIR/tmp"
@@ -464,7 +478,7 @@ nginx_start() {
 		if [ "$changed" = 1 ]; then
 			say "reloading nginx (configuration changed)"
 			nginx_cmd -s reload </dev/null >>"$LOG_DIR/nginx-start.log" 2>&1 ||
-				die "nginx reload failed (log: var/log/nginx-error.log)"
+				die "nginx reload failed (log: $VAR_NAME/log/nginx-error.log)"
 		fi
 		return 0
 	fi
@@ -475,7 +489,7 @@ nginx_start() {
 		log_tail "$LOG_DIR/nginx-error.log" 5
 		die "nginx did not start (is $HTTP_LISTEN taken?)"
 	fi
-	wait_for 10 nginx_master_alive || die "nginx exited at start (log: var/log/nginx-error.log)"
+	wait_for 10 nginx_master_alive || die "nginx exited at start (log: $VAR_NAME/log/nginx-error.log)"
 }
 
 nginx_master_alive() { nginx_master >/dev/null; }
@@ -561,7 +575,9 @@ cmd_start() {
 		log_tail "$LOG_DIR/nginx-error.log" 10
 		die "the stack does not answer on $BASE_URL"
 	fi
-	say "up on $BASE_URL ($(cat "$RUN_DIR/variant") binaries, $((SECONDS - started)) s); stop with 'make stop'"
+	local how="make stop"
+	[ "$VAR_NAME" = var ] || how="STACK_VAR_DIR=$VAR_NAME scripts/stack.sh stop"
+	say "up on $BASE_URL ($VAR_NAME, $(cat "$RUN_DIR/variant") binaries, $((SECONDS - started)) s); stop with '$how'"
 }
 
 cmd_stop() {

@@ -1,19 +1,39 @@
 #!/usr/bin/env bash
 # test.sh: the suite runner behind `make test` (which builds everything
-# first).  Runs every cmocka unit test binary, then every integration test
-# binary (test_resilience last) against the real local stack, then looks for
-# sanitizer reports the pools wrote in var/log/<family>.log during the run.
+# first).  Every run starts a stack of its own, from nothing, and judges
+# only what that stack did:
 #
-# The stack: when `scripts/stack.sh status` says it is up, it is used as it
-# is; otherwise it is started with the ASan binaries (STACK_VARIANT=asan)
-# and stopped at the end, also on failure or interruption.
+#  - the test stack: scripts/stack.sh with STACK_VAR_DIR=var/test, the
+#    ASan/UBSan binaries, nginx on 127.0.0.1:$TEST_HTTP_PORT (28080) and
+#    MariaDB on $TEST_DB_PORT (23316).  It never borrows, stops or touches
+#    make run's stack (var/, 8080, 23306): stack.sh finds processes by
+#    their paths under the var directory.  A test stack left by a run that
+#    was killed is stopped first, then var/test is emptied (a fresh
+#    MariaDB, migrations, demo seed: a few seconds), so no state of an
+#    earlier run can fail or pass a test.  Stopped at the end, also on
+#    failure or interruption.
+#  - unit tests (cmocka): "Running N test(s)" must be matched by as many
+#    tests reported passed ("[       OK ]") or failed; the others did not
+#    run, and are failures.
+#  - fuzz corpora: each tests/fuzz/fuzz_<h>.c harness (built with driver.c)
+#    replays tests/fuzz/corpus/fuzz_<h>/; every input must run, and a
+#    crash, a sanitizer report or a non-zero exit fails it.
+#  - integration tests (test_resilience last): the TAP plan "1..N" must be
+#    matched by as many ok / not ok lines: "N tests did not run" otherwise.
+#  - a test binary the sources promise (tests/unit/test_*.c,
+#    tests/integration/test_*.c, tests/fuzz/fuzz_*.c) but that is missing
+#    is a failure, never a skip.
+#  - sanitizers where requests are served: once the stack is stopped, each
+#    family's log must exist, hold no sanitizer report, and hold one "leak
+#    check clean" line per worker its masters started (the ASan build runs
+#    LeakSanitizer in every worker that exits).
 #
-# Output: the output of each binary, a summary per binary, and as the very
+# Output: the output of each binary, a summary per suite, and as the very
 # last line `N passed, N failed`.  Exit 0 only when nothing failed and
 # something passed.
 #
-# Environment: TEST_BUILD_DIR (default build/asan/tests), TEST_TIMEOUT
-# (seconds per binary, default 600).
+# Environment: TEST_HTTP_PORT (28080), TEST_DB_PORT (23316), TEST_BUILD_DIR
+# (build/asan/tests), TEST_TIMEOUT (seconds per binary, default 600).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -21,26 +41,41 @@ cd "$ROOT"
 BUILD_DIR=${TEST_BUILD_DIR:-$ROOT/build/asan/tests}
 TEST_TIMEOUT=${TEST_TIMEOUT:-600}
 FAMILIES=(units allotments long-stay-contracts work-orders)
-SANITIZER_RE='AddressSanitizer|runtime error:|LeakSanitizer'
+SANITIZER_RE='AddressSanitizer|LeakSanitizer|runtime error:|ERROR: [A-Za-z]+Sanitizer'
+
+# The test stack, whatever the caller's STACK_* say (those are make run's).
+TEST_VAR_REL=var/test
+TEST_VAR=$ROOT/$TEST_VAR_REL
+export STACK_VAR_DIR=$TEST_VAR_REL
+export STACK_HTTP_PORT=${TEST_HTTP_PORT:-28080}
+export STACK_DB_PORT=${TEST_DB_PORT:-23316}
+export STACK_VARIANT=asan
+unset STACK_BIN_DIR
+# Workers per pool, fixed here so the leak checks can be counted.
+export POOL_WORKERS=${POOL_WORKERS:-$(($(nproc 2>/dev/null || echo 1) + 1))}
+# Leak checks on, whatever the caller's ASAN_OPTIONS (the last value wins).
+export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=1
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1}
 
 PASSED=0
 FAILED=0
 SUMMARY=()
-STACK_OWNED=0
+STACK_STARTED=0
 CHILD=""
 TMP_DIR=$(mktemp -d)
-declare -A LOG_OFFSET=()
 
 say() { printf 'test: %s\n' "$*"; }
+
+stack() { "$ROOT/scripts/stack.sh" "$@"; }
 
 cleanup() {
 	if [ -n "$CHILD" ]; then
 		kill -TERM "$CHILD" 2>/dev/null || true
 		wait "$CHILD" 2>/dev/null || true
 	fi
-	if [ "$STACK_OWNED" = 1 ]; then
-		say "stopping the stack this run started" >&2
-		"$ROOT/scripts/stack.sh" stop >&2 || true
+	if [ "$STACK_STARTED" = 1 ]; then
+		say "stopping the test stack ($TEST_VAR_REL)" >&2
+		stack stop >&2 || true
 	fi
 	rm -rf "$TMP_DIR"
 }
@@ -48,7 +83,7 @@ trap cleanup EXIT
 trap 'say "interrupted" >&2; exit 130' INT
 trap 'say "terminated" >&2; exit 143' TERM
 
-# Records one binary's result: name, passed, failed, note.
+# Records one suite's result: name, passed, failed, note.
 record() {
 	local name=$1 p=$2 f=$3 note=${4:-}
 	PASSED=$((PASSED + p))
@@ -58,12 +93,13 @@ record() {
 	SUMMARY+=("$(printf '%-4s %-40s %4d passed, %4d failed%s' "$verdict" "$name" "$p" "$f" "${note:+  ($note)}")")
 }
 
-# Runs a binary in the background (so a signal reaches this script at
-# once), output to $2; sets RC.
+# Runs a command in the background (so a signal reaches this script at
+# once), output to $1; sets RC.
 run_binary() {
-	local bin=$1 out=$2
+	local out=$1
+	shift
 	RC=0
-	timeout -k 10 "$TEST_TIMEOUT" "$bin" </dev/null >"$out" 2>&1 &
+	timeout -k 10 "$TEST_TIMEOUT" "$@" </dev/null >"$out" 2>&1 &
 	CHILD=$!
 	wait "$CHILD" || RC=$?
 	CHILD=""
@@ -77,117 +113,136 @@ exit_note() {
 	esac
 }
 
-# cmocka: "[  PASSED  ] N test(s)." and "[  FAILED  ] N test(s), ..." per group.
+# cmocka: "declared passed failed" over every group: "[==========] Running
+# N test(s)." opens a group, "[       OK ] name" is a test passed, and
+# "[  FAILED  ] N test(s), listed below:" closes a group with failures.
+# Passes are counted one by one, so a group cut short by a crash still
+# counts the tests that passed before it.
 count_cmocka() {
-	awk '/^\[  PASSED  \] [0-9]+ test/ { p += $4 }
+	awk '/^\[==========\] Running [0-9]+ test/ { d += $3 }
+	     /^\[       OK \] / { p++ }
 	     /^\[  FAILED  \] [0-9]+ test/ { f += $4 }
-	     END { print p + 0, f + 0 }' "$1"
+	     END { print d + 0, p + 0, f + 0 }' "$1"
 }
 
-# Integration harness: "ok - name" / "not ok - name" lines.
+# Integration harness (TAP): "declared passed failed plans": the "1..N"
+# plan, then "ok - name" / "not ok - name" lines.
 count_tap() {
-	awk '/^ok( [0-9]+)? - / { p++ } /^not ok( [0-9]+)? - / { f++ }
-	     END { print p + 0, f + 0 }' "$1"
+	awk '/^1\.\.[0-9]+$/ { d += substr($0, 4); plans++ }
+	     /^ok( [0-9]+)? - / { p++ } /^not ok( [0-9]+)? - / { f++ }
+	     END { print d + 0, p + 0, f + 0, plans + 0 }' "$1"
 }
 
-# run_suite KIND BIN: runs it, prints its output, counts and records it.
+# The notes of a suite, joined with "; ".
+NOTES=""
+note() { NOTES=${NOTES:+$NOTES; }$1; }
+
+# run_suite KIND BIN: runs a test binary, prints its output, compares what
+# it declared with what it reported, and records it.
 run_suite() {
-	local kind=$1 bin=$2 name out p f note=""
+	local kind=$1 bin=$2 name out d p f plans=1 missing
 	name=$kind/$(basename "$bin")
 	out=$TMP_DIR/$(basename "$bin").out
+	NOTES=""
 	echo "== $name"
-	run_binary "$bin" "$out"
+	run_binary "$out" "$bin"
 	cat "$out"
 	if [ "$kind" = unit ]; then
-		read -r p f < <(count_cmocka "$out")
+		read -r d p f < <(count_cmocka "$out")
 	else
-		read -r p f < <(count_tap "$out")
+		read -r d p f plans < <(count_tap "$out")
+		[ "$plans" -eq 1 ] || { f=$((f + 1)); note "$plans TAP plans, expected 1"; }
+	fi
+	missing=$((d - p - f))
+	if [ "$missing" -gt 0 ]; then
+		f=$((f + missing))
+		note "$missing tests did not run"
+	elif [ "$missing" -lt 0 ]; then
+		f=$((f + 1))
+		note "$((-missing)) results more than the $d declared"
 	fi
 	if [ "$RC" -eq 124 ] || [ "$RC" -gt 128 ]; then
 		f=$((f + 1))
-		note=$(exit_note "$RC")
+		note "$(exit_note "$RC")"
 	elif [ "$RC" -ne 0 ] && [ "$f" -eq 0 ]; then
 		f=1
-		note="$(exit_note "$RC") without reporting a failure"
-	elif [ "$RC" -eq 0 ] && [ "$p" -eq 0 ] && [ "$f" -eq 0 ]; then
-		f=1
-		note="reported no test"
+		note "$(exit_note "$RC") without reporting a failure"
+	elif [ "$RC" -eq 0 ] && [ "$d" -eq 0 ]; then
+		f=$((f + 1))
+		note "declared no test"
 	fi
-	record "$name" "$p" "$f" "$note"
+	if grep -a -q -E "$SANITIZER_RE" "$out"; then
+		f=$((f + 1))
+		note "sanitizer report"
+	fi
+	record "$name" "$p" "$f" "$NOTES"
 }
 
-# The test binaries of a directory, in name order (no object files).
-list_binaries() {
-	local dir=$1 f
-	[ -d "$dir" ] || return 0
-	for f in "$dir"/test_*; do
-		[ -f "$f" ] || continue
-		[ -x "$f" ] || continue
-		case "$f" in *.o | *.d | *.c | *.h) continue ;; esac
-		printf '%s\n' "$f"
+# The binaries the sources promise: for each DIR/PREFIX*.c, BUILD/<name>.
+expected_binaries() {
+	local src_dir=$1 prefix=$2 build=$3 f
+	for f in "$src_dir"/"$prefix"*.c; do
+		[ -e "$f" ] || continue
+		printf '%s\n' "$build/$(basename "$f" .c)"
 	done | LC_ALL=C sort
 }
 
-remember_log_offsets() {
-	local fam file
-	for fam in "${FAMILIES[@]}"; do
-		file=$ROOT/var/log/$fam.log
-		LOG_OFFSET[$fam]=$(stat -c %s "$file" 2>/dev/null || echo 0)
-	done
-}
-
-# Sanitizer lines the pools wrote since remember_log_offsets: one failure
-# per family with findings.
-scan_pool_logs() {
-	local fam file off size hits n
-	for fam in "${FAMILIES[@]}"; do
-		file=$ROOT/var/log/$fam.log
-		[ -f "$file" ] || continue
-		off=${LOG_OFFSET[$fam]:-0}
-		size=$(stat -c %s "$file")
-		[ "$size" -ge "$off" ] || off=0 # the log was truncated meanwhile
-		hits=$(tail -c +$((off + 1)) "$file" | grep -a -E "$SANITIZER_RE" || true)
-		if [ -z "$hits" ]; then
-			record "sanitizers/$fam" 0 0 "var/log/$fam.log clean"
-			continue
-		fi
-		n=$(printf '%s\n' "$hits" | wc -l)
-		echo "== sanitizer reports in var/log/$fam.log ($n lines; full report in the log)"
-		printf '%s\n' "$hits" | head -n 40
-		record "sanitizers/$fam" 0 1 "$n sanitizer lines in var/log/$fam.log"
-	done
-}
-
-# Uses the running stack, or starts the ASan one (stopped by cleanup).
-ensure_stack() {
-	if "$ROOT/scripts/stack.sh" status >/dev/null 2>&1; then
-		say "using the running stack ($(cat "$ROOT/var/run/variant" 2>/dev/null || echo '?') binaries)"
-		remember_log_offsets
+# run_expected KIND BIN: a missing binary is a failure.
+run_expected() {
+	if [ ! -x "$2" ]; then
+		echo "== $1/$(basename "$2")"
+		say "missing: $2 (its source is in the tree; did the build fail?)"
+		record "$1/$(basename "$2")" 0 1 "binary missing"
 		return 0
 	fi
-	remember_log_offsets
-	say "starting the stack with the ASan binaries"
-	STACK_OWNED=1
-	STACK_VARIANT=asan "$ROOT/scripts/stack.sh" start
-}
-
-export_test_env() {
-	set -a
-	# shellcheck disable=SC1091
-	. "$ROOT/var/pms.env"
-	set +a
-	export PMS_ADMIN=$ROOT/bin/pms-admin
-	export PMS_TEST_URL=http://127.0.0.1:${STACK_HTTP_PORT:-8080}
-	export PMS_ROOT=$ROOT
-	export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1}
-	unset CMOCKA_MESSAGE_OUTPUT CMOCKA_XML_FILE
+	run_suite "$@"
 }
 
 run_unit_tests() {
 	local bin
 	while IFS= read -r bin; do
-		run_suite unit "$bin"
-	done < <(list_binaries "$BUILD_DIR/unit")
+		run_expected unit "$bin"
+	done < <(expected_binaries tests/unit test_ "$BUILD_DIR/unit")
+}
+
+# Each harness replays its corpus: the driver says "N input(s) run, M
+# unreadable"; N must be the number of files in the corpus.
+run_fuzz_corpora() {
+	local bin h corpus out files runs unreadable n=0 name
+	while IFS= read -r bin; do
+		n=$((n + 1))
+		h=$(basename "$bin")
+		name=fuzz/$h
+		corpus=$ROOT/tests/fuzz/corpus/$h
+		echo "== $name"
+		if [ ! -x "$bin" ]; then
+			say "missing: $bin"
+			record "$name" 0 1 "binary missing"
+			continue
+		fi
+		files=$(find "$corpus" -maxdepth 1 -type f ! -name '.*' 2>/dev/null | wc -l)
+		if [ "$files" -eq 0 ]; then
+			record "$name" 0 1 "no corpus in tests/fuzz/corpus/$h"
+			continue
+		fi
+		out=$TMP_DIR/$h.out
+		run_binary "$out" "$bin" "$corpus"
+		cat "$out"
+		NOTES=""
+		read -r runs unreadable < <(sed -n 's/.*: \([0-9][0-9]*\) input(s) run, \([0-9][0-9]*\) unreadable$/\1 \2/p' "$out" | tail -n 1) || true
+		runs=${runs:-0}
+		unreadable=${unreadable:-0}
+		[ "$RC" -eq 0 ] || note "$(exit_note "$RC")"
+		[ "$runs" -eq "$files" ] || note "$runs of $files inputs replayed"
+		[ "$unreadable" -eq 0 ] || note "$unreadable unreadable"
+		grep -a -q -E "$SANITIZER_RE" "$out" && note "sanitizer report"
+		if [ -z "$NOTES" ]; then
+			record "$name" "$runs" 0 "$runs inputs replayed"
+		else
+			record "$name" 0 1 "$NOTES"
+		fi
+	done < <(expected_binaries tests/fuzz fuzz_ "$BUILD_DIR/fuzz")
+	[ "$n" -gt 0 ] || record "fuzz" 0 1 "no harness in tests/fuzz"
 }
 
 run_integration_tests() {
@@ -197,23 +252,82 @@ run_integration_tests() {
 			last=$bin
 			continue
 		fi
-		run_suite integration "$bin"
-	done < <(list_binaries "$BUILD_DIR/integration")
-	if [ -n "$last" ]; then
-		run_suite integration "$last"
-		# A resilience test that failed half way may leave MariaDB down.
-		"$ROOT/scripts/stack.sh" status >/dev/null 2>&1 || "$ROOT/scripts/stack.sh" db-start || true
-	fi
+		run_expected integration "$bin"
+	done < <(expected_binaries tests/integration test_ "$BUILD_DIR/integration")
+	[ -z "$last" ] || run_expected integration "$last"
 }
 
-# Stops the stack this run started before the logs are read: the pools'
-# LeakSanitizer reports are written when their processes exit.
-stop_owned_stack() {
-	[ "$STACK_OWNED" = 1 ] || return 0
-	STACK_OWNED=0
-	if ! "$ROOT/scripts/stack.sh" stop; then
-		record "stack/stop" 0 1 "the stack did not stop cleanly"
+# A test stack of this tree that a killed run left running: stopped (it
+# is found by its paths under var/test, never make run's), then wiped.
+fresh_test_stack() {
+	if [ -d "$TEST_VAR" ]; then
+		if ! stack stop >"$TMP_DIR/leftover.out" 2>&1; then
+			cat "$TMP_DIR/leftover.out"
+			return 1
+		fi
+		grep -q 'stopping' "$TMP_DIR/leftover.out" &&
+			say "stopped a test stack left by an earlier run:" &&
+			sed 's/^/  /' "$TMP_DIR/leftover.out"
 	fi
+	rm -rf "$TEST_VAR"
+}
+
+start_test_stack() {
+	local t0=$SECONDS
+	say "starting the test stack: $TEST_VAR_REL, http 127.0.0.1:$STACK_HTTP_PORT, db $STACK_DB_PORT, ASan binaries"
+	STACK_STARTED=1
+	stack start || return 1
+	say "test stack up in $((SECONDS - t0)) s (fresh MariaDB, migrations, seed)"
+}
+
+export_test_env() {
+	set -a
+	# shellcheck disable=SC1091
+	. "$TEST_VAR/pms.env"
+	set +a
+	export PMS_ADMIN=$ROOT/bin/pms-admin
+	export PMS_TEST_URL=http://127.0.0.1:$STACK_HTTP_PORT
+	export PMS_TEST_VAR=$TEST_VAR
+	export PMS_ROOT=$ROOT
+	unset CMOCKA_MESSAGE_OUTPUT CMOCKA_XML_FILE
+}
+
+# Stops the test stack before its logs are read: LeakSanitizer runs when
+# the workers and masters exit.
+stop_test_stack() {
+	[ "$STACK_STARTED" = 1 ] || return 0
+	STACK_STARTED=0
+	stack stop || record "stack/stop" 0 1 "the test stack did not stop cleanly"
+}
+
+# Per family: the log exists, holds no sanitizer report, and holds one
+# "leak check clean" line per worker its masters started ("master ...
+# with N workers"): a worker that never ran its check is a failure too.
+scan_pool_logs() {
+	local fam file hits n workers checks
+	for fam in "${FAMILIES[@]}"; do
+		file=$TEST_VAR/log/$fam.log
+		if [ ! -f "$file" ]; then
+			record "sanitizers/$fam" 0 1 "$TEST_VAR_REL/log/$fam.log missing"
+			continue
+		fi
+		workers=$(sed -n 's/.* master [0-9]* listening on .* with \([0-9][0-9]*\) workers$/\1/p' "$file" |
+			awk '{ s += $1 } END { print s + 0 }')
+		checks=$(grep -a -c 'worker [0-9]*: leak check clean' "$file" || true)
+		hits=$(grep -a -E "$SANITIZER_RE" "$file" || true)
+		if [ -n "$hits" ]; then
+			n=$(printf '%s\n' "$hits" | wc -l)
+			echo "== sanitizer reports in $TEST_VAR_REL/log/$fam.log ($n lines; the full report is in the log)"
+			grep -a -E -A 12 "$SANITIZER_RE" "$file" | head -n 60
+			record "sanitizers/$fam" 0 1 "$n sanitizer lines in $TEST_VAR_REL/log/$fam.log"
+		elif [ "$workers" -eq 0 ]; then
+			record "sanitizers/$fam" 0 1 "no pool master started in $TEST_VAR_REL/log/$fam.log"
+		elif [ "$checks" -lt "$workers" ]; then
+			record "sanitizers/$fam" 0 1 "$checks of $workers workers ran their leak check"
+		else
+			record "sanitizers/$fam" 1 0 "$checks workers leak-checked clean"
+		fi
+	done
 }
 
 print_summary() {
@@ -228,21 +342,34 @@ print_summary() {
 
 main() {
 	local stack_ok=1
-	if ! ensure_stack; then
+	mkdir -p "$ROOT/var"
+	# One run per tree at a time: a second one would wipe the first's stack.
+	exec 9>"$ROOT/var/test.lock"
+	if ! flock -n 9; then
+		say "another 'make test' is running in $ROOT" >&2
+		exit 1
+	fi
+	if ! fresh_test_stack; then
+		record "stack/leftover" 0 1 "a test stack left by an earlier run did not stop"
+		print_summary
+		exit 1
+	fi
+	if ! start_test_stack; then
 		stack_ok=0
-		record "stack/start" 0 1 "the stack did not start"
+		record "stack/start" 0 1 "the test stack did not start"
 	fi
-	if [ -f "$ROOT/var/pms.env" ]; then
-		export_test_env
-	fi
+	[ "$stack_ok" = 0 ] || export_test_env
 	run_unit_tests
+	run_fuzz_corpora
 	if [ "$stack_ok" = 1 ]; then
 		run_integration_tests
 	else
-		say "integration tests skipped: no stack"
+		while IFS= read -r bin; do
+			record "integration/$(basename "$bin")" 0 1 "not run: no test stack"
+		done < <(expected_binaries tests/integration test_ "$BUILD_DIR/integration")
 	fi
-	stop_owned_stack
-	scan_pool_logs
+	stop_test_stack
+	[ "$stack_ok" = 0 ] || scan_pool_logs
 	print_summary
 	[ "$FAILED" -eq 0 ] && [ "$PASSED" -gt 0 ]
 }

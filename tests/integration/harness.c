@@ -1063,6 +1063,21 @@ run_command(const char *const *argv, char **out)
 	return -1;
 }
 
+const char *
+pms_var_dir(void)
+{
+	static char var_buf[4200];
+	const char *e = getenv("PMS_TEST_VAR");
+
+	if (var_buf[0] != '\0')
+		return var_buf;
+	if (e != NULL && e[0] != '\0')
+		snprintf(var_buf, sizeof(var_buf), "%s", e);
+	else
+		snprintf(var_buf, sizeof(var_buf), "%s/var", pms_root());
+	return var_buf;
+}
+
 static const char *
 admin_path(void)
 {
@@ -1170,7 +1185,7 @@ sleep_ms(int ms)
 
 /*
  * The stack's DB settings for the admin tool, when the runner did not
- * export them: "export PMS_X=... PMS_Y=..." lines of var/pms.env.
+ * export them: "export PMS_X=... PMS_Y=..." lines of <var>/pms.env.
  */
 static void
 load_pms_env(void)
@@ -1180,7 +1195,7 @@ load_pms_env(void)
 
 	if (getenv("PMS_DB_NAME") != NULL || getenv("PMS_DB_SOCKET") != NULL)
 		return;
-	snprintf(path, sizeof(path), "%s/var/pms.env", pms_root());
+	snprintf(path, sizeof(path), "%s/pms.env", pms_var_dir());
 	if ((f = fopen(path, "r")) == NULL)
 		return;
 	while (fgets(line, sizeof(line), f) != NULL) {

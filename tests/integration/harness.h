@@ -19,8 +19,9 @@
  *    signature (struct amage_opts).
  *  - the admin tool ($PMS_ADMIN, default $PMS_ROOT/bin/pms-admin) and other
  *    commands, run with fork/exec and their output captured.
- * Environment: PMS_TEST_URL, PMS_ROOT, PMS_ADMIN, PMS_TEST_VERBOSE=1 (libcurl
- * traces every exchange on stderr).
+ * Environment: PMS_TEST_URL, PMS_ROOT, PMS_TEST_VAR (the stack's var
+ * directory: scripts/test.sh runs its own stack in var/test), PMS_ADMIN,
+ * PMS_TEST_VERBOSE=1 (libcurl traces every exchange on stderr).
  */
 #ifndef PMS_TEST_HARNESS_H
 #define PMS_TEST_HARNESS_H
@@ -264,6 +265,12 @@ int contains_word(const char *s, const char *word);
 
 /* $PMS_ROOT, else the tree this binary was built in, else ".". */
 const char *pms_root(void);
+/*
+ * The var directory of the stack under test: $PMS_TEST_VAR, else
+ * <pms_root()>/var (make run's stack).  Its pms.env, run/ and log/ are that
+ * stack's: never reach past it into another stack's files.
+ */
+const char *pms_var_dir(void);
 
 /*
  * Runs argv (argv[0] searched in PATH when it has no '/'); returns its exit
