@@ -26,7 +26,7 @@
  * Some effects no AMAGE read returns (a history entry's participants and
  * expenditures) or that need a known starting point (the ...Updated
  * timestamps, set back first) go through the database directly (lib/db.h
- * with the PMS_DB_* environment of scripts/test.sh, or var/pms.env).
+ * with the PMS_DB_* environment scripts/test.sh exports).
  *
  * "400/404" below: HTTP 400 with errorCode 404 (a missing record named in
  * the message with its lower-case uuid); "400/400": HTTP 400, errorCode 400.

@@ -12,7 +12,7 @@
  *  - regressions: a parent uuid two work orders share, progress of a huge
  *    reported amount over a tiny work amount.
  * The database is read directly (lib/db.h with the PMS_DB_* environment of
- * scripts/test.sh, or var/pms.env) to compare state; a test that needs it
+ * scripts/test.sh, from the test stack's pms.env) to compare state; a test that needs it
  * fails when it cannot be reached.  Every test makes its own work orders
  * with fresh uuids and names; the binary runs alone, so the count of work
  * orders only moves by what it writes.

@@ -10,7 +10,7 @@
  * through lib/datetime, so each case reads like the sentence it proves.
  *
  * Then establishment_dates against the test database that scripts/test.sh
- * names in the environment (var/pms.env): the demo establishment Paris,
+ * names in the environment (the test stack's pms.env): the demo establishment Paris,
  * an unknown id, rows with a refused and a far-east zone (inserted in a
  * transaction that is rolled back), and an unreachable database.  The
  * suite always has a database, so a missing PMS_DB_* environment fails
@@ -347,7 +347,7 @@ db_teardown(void **state)
 	return 0;
 }
 
-/* The test database of var/pms.env; fails the test when there is none. */
+/* The test database of the test stack; fails the test when there is none. */
 static struct db *
 test_db(void **state)
 {
@@ -355,7 +355,7 @@ test_db(void **state)
 
 	if (getenv("PMS_DB_SOCKET") == NULL && getenv("PMS_DB_NAME") == NULL)
 		fail_msg("no PMS_DB_SOCKET / PMS_DB_NAME: run through make test "
-		    "(scripts/test.sh exports var/pms.env)");
+		    "(scripts/test.sh exports the test stack's pms.env)");
 	assert_int_equal(config_load(&fx->cfg), 0);
 	assert_non_null(fx->db = db_new(&fx->cfg));
 	assert_int_equal(db_ensure(fx->db), DB_OK);

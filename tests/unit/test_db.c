@@ -1,6 +1,7 @@
 /*
  * Unit tests of lib/db.c's transaction helper against the test database
- * (scripts/test.sh exports var/pms.env; without it every test fails).
+ * (scripts/test.sh exports the test stack's pms.env; without it every
+ * test fails).
  * Regression tests of the findings: a callback's own result is never taken
  * for a database error (retries follow what the server said); a callback
  * that swallows a deadlock cannot commit half a write; a connection lost
@@ -50,7 +51,7 @@ setup(void **state)
 	*state = fx;
 	if (getenv("PMS_DB_SOCKET") == NULL && getenv("PMS_DB_NAME") == NULL)
 		fail_msg("no PMS_DB_SOCKET / PMS_DB_NAME: run through make test "
-		    "(scripts/test.sh exports var/pms.env)");
+		    "(scripts/test.sh exports the test stack's pms.env)");
 	assert_int_equal(config_load(&fx->cfg), 0);
 	assert_non_null(fx->db = db_new(&fx->cfg));
 	assert_int_equal(db_exec(fx->db, scratch_create_sql, NULL, 0, NULL,
