@@ -1,0 +1,67 @@
+/*
+ * inventory: the per-night inventory of SPEC 2.2 that units, allotments
+ * and long-stay contracts change (docs/inventory.md).  One row per unit
+ * type and night holds total, blocked and committed; a CHECK keeps
+ * available = total - blocked - committed >= 0.  Every function here runs
+ * inside the caller's transaction (write.h): a refused take leaves rows
+ * changed by the statements before it, so the caller must roll back
+ * (return WRITE_REFUSED) to keep a write all-or-nothing.
+ * Days are days since 1970-01-01 (datetime.h); windows are half-open.
+ */
+#ifndef PMS_INVENTORY_H
+#define PMS_INVENTORY_H
+
+#include <stdint.h>
+
+struct db;
+
+enum inventory_counter {
+	INVENTORY_BLOCKED,	/* out of order / out of service */
+	INVENTORY_COMMITTED,	/* allotments, long-stay contracts */
+};
+
+enum inventory_status {
+	INVENTORY_OK = 0,
+	/* enum db_status uses -1 .. -5, business_date.h -32 .. -34. */
+	INVENTORY_SATURATED = -48,	/* a night of the window had no room */
+	INVENTORY_NOT_MATERIALISED = -49, /* a night of the window has no row */
+};
+
+/*
+ * Makes sure rows exist for every unit type of the establishment from
+ * `from` (its business date) to `through` (inclusive), each computed from
+ * the truth (active units; blocks covering the night), and records
+ * `through` as the establishment's inventory_through.  A no-op when it is
+ * already there.  Takes the establishment row's write lock (see
+ * inventory_lock_horizon).  0 or a DB status.
+ */
+int inventory_materialize(struct db *db, const char *establishment_id,
+    int32_t from, int32_t through);
+
+/*
+ * Writes the establishment row (a lock every node sees, Galera included)
+ * and returns its inventory_through (-1 when none yet): a write whose
+ * window reaches the horizon calls it first, so the night audit's
+ * extension cannot slip between its reading and its commit.
+ */
+int inventory_lock_horizon(struct db *db, const char *establishment_id,
+    int32_t *through);
+
+/*
+ * Takes qty of counter on every night of [from, until) of the unit type,
+ * in one statement that updates exactly the rows it checks.  0 when every
+ * night had room and was taken; INVENTORY_SATURATED when one had none;
+ * INVENTORY_NOT_MATERIALISED when a night has no row; else a DB status.
+ * *nights (may be NULL) receives the nights taken.
+ */
+int inventory_take(struct db *db, const char *unit_type_id,
+    enum inventory_counter counter, int32_t from, int32_t until, int qty,
+    int *nights);
+
+/* Gives back qty of counter on the nights of [from, until) that have a
+   row.  *nights (may be NULL) receives how many. */
+int inventory_release(struct db *db, const char *unit_type_id,
+    enum inventory_counter counter, int32_t from, int32_t until, int qty,
+    int *nights);
+
+#endif
