@@ -67,6 +67,10 @@ const struct message envelope_shared_messages[] = {
 	{ "IDEMPOTENCY_KEY_INVALID", 400, 400, 400,
 	  "En-tête Idempotency-Key invalide (1 à 255 caractères ASCII visibles)",
 	  "Invalid Idempotency-Key header (1 to 255 visible ASCII characters)" },
+	/* inventory (lib/inventory.c): units, allotments and contracts */
+	{ "CAPACITY_SATURATED", 409, 409, 409,
+	  "Capacité saturée : au moins une nuit passerait sous zéro disponibilité",
+	  "Capacity saturated: at least one night would fall below zero availability" },
 	{ NULL, 0, 0, 0, NULL, NULL }
 };
 

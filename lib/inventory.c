@@ -69,14 +69,24 @@ int
 inventory_lock_horizon(struct db *db, const char *establishment_id,
     int32_t *through)
 {
-	struct db_rows *rows = NULL;
-	const char *s;
 	int rc;
 
 	*through = -1;
 	if ((rc = db_exec(db, horizon_lock_sql, (struct db_param[]){
 	    DB_STR(establishment_id) }, 1, NULL, NULL)) != DB_OK)
 		return rc;
+	return inventory_horizon(db, establishment_id, through);
+}
+
+int
+inventory_horizon(struct db *db, const char *establishment_id,
+    int32_t *through)
+{
+	struct db_rows *rows = NULL;
+	const char *s;
+	int rc;
+
+	*through = -1;
 	if ((rc = db_query(db, horizon_read_sql, (struct db_param[]){
 	    DB_STR(establishment_id) }, 1, &rows)) != DB_OK)
 		return rc;

@@ -47,6 +47,11 @@ int inventory_materialize(struct db *db, const char *establishment_id,
 int inventory_lock_horizon(struct db *db, const char *establishment_id,
     int32_t *through);
 
+/* The establishment's inventory_through without locking it (-1: none):
+   enough to know whether a window needs inventory_materialize. */
+int inventory_horizon(struct db *db, const char *establishment_id,
+    int32_t *through);
+
 /*
  * Takes qty of counter on every night of [from, until) of the unit type,
  * in one statement that updates exactly the rows it checks.  0 when every

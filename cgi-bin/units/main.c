@@ -10,6 +10,10 @@
 
 static const struct route units_routes[] = {
 	{ "GET", "/v1/units/{unitId}", unit_get, AUTH_AGENT },
+	{ "POST", "/v1/units/{unitId}/out-of-service", unit_block,
+	  AUTH_MANAGER },
+	{ "DELETE", "/v1/units/{unitId}/out-of-service/{refId}", unit_unblock,
+	  AUTH_MANAGER },
 	{ NULL, NULL, NULL, AUTH_NONE }
 };
 

@@ -9,5 +9,11 @@
 
 const struct message unit_messages[] = {
 	{ "UNIT_NOT_FOUND", 404, 404, 404, "Unité introuvable", "Unit not found" },
+	{ "UNIT_ALREADY_BLOCKED", 409, 409, 409,
+	  "L'unité est déjà bloquée sur une partie de cette période",
+	  "The unit is already blocked on part of this period" },
+	{ "UNIT_BLOCK_NOT_FOUND", 404, 404, 404,
+	  "Blocage introuvable ou déjà levé",
+	  "Block not found or already returned to service" },
 	{ NULL, 0, 0, 0, NULL, NULL }
 };
