@@ -7,7 +7,11 @@
 #   rows: static, get/by-uuid (random uuids over >= 100,000 work orders),
 #   count, list page 1 and the last page (size 50), add (every request
 #   signed afresh with a distinct body, pre-generated: wrk's Lua has no
-#   HMAC), and PMS GET /v1/units/{unitId} with a demo key.
+#   HMAC), PMS GET /v1/units/{unitId} with a demo key, and on the bench
+#   establishment (200 units, 10 types, scripts/bench-seed.sql) an
+#   open-ended block with its return to service (scripts/bench-block.lua)
+#   and GET /v1/availability over 30 and 366 nights; then the time of one
+#   open-ended (365-night) block alone.
 # Starts the stack if it is not up and loads the work orders it needs
 # (reusing what is there).  BENCH_SECONDS, BENCH_CONNECTIONS, BENCH_THREADS.
 set -euo pipefail
@@ -59,10 +63,14 @@ to_ms() {
 
 # run NAME FILE: one wrk run replaying FILE's requests; prints a table row.
 STATIC_RPS=
+# run NAME FILE [SCRIPT ARGS...]: SCRIPT (default bench.lua) gets FILE,
+# the thread count, then ARGS.
 run() {
-	local name=$1 file=$2 out rps p50 p99 non2xx ratio
+	local name=$1 file=$2 script=${3:-scripts/bench.lua} out rps p50 p99 non2xx ratio
+	shift 2
+	[ $# -eq 0 ] || shift
 	out=$(wrk -t"$THREADS" -c"$CONNS" -d"${SECONDS_EACH}s" --latency \
-		-s scripts/bench.lua "$URL" -- "$file" "$THREADS" 2>&1)
+		-s "$script" "$URL" -- "$file" "$THREADS" "$@" 2>&1)
 	rps=$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")
 	p50=$(to_ms "$(awk '$1 == "50%" {print $2}' <<<"$out")")
 	p99=$(to_ms "$(awk '$1 == "99%" {print $2}' <<<"$out")")
@@ -94,6 +102,49 @@ run "list page $last" "$WORK/listlast.txt"
 "$SIGN" add "$SECRET" "$KEY" "$DEVICE" $(( SECONDS_EACH * 20000 )) >"$WORK/add.txt"
 run add "$WORK/add.txt"
 run "units GET (PMS)" "$WORK/unit.txt"
+
+# Inventory rows (SPEC 2.2, 2.3) on the bench establishment: 200 units in
+# 10 types (scripts/bench-seed.sql, DEMO ONLY key).
+mariadb --socket="$PMS_DB_SOCKET" -uroot pms <scripts/bench-seed.sql
+BENCH_EST=99999999-9999-4999-8999-999999999999
+BENCH_KEY=bench-manager-0123456789abcdef0123456789abcdef0123	# DEMO ONLY
+bd=$(mariadb --socket="$PMS_DB_SOCKET" -uroot -N -B pms -e "SELECT
+	business_date FROM establishments WHERE id = '$BENCH_EST'")
+mariadb --socket="$PMS_DB_SOCKET" -uroot -N -B pms -e "SELECT id FROM units
+	WHERE establishment_id = '$BENCH_EST' ORDER BY id" >"$WORK/bench-units.txt"
+# block UNIT: one open-ended block; prints "seconds refId".
+block() {
+	curl -s -o "$WORK/block.json" -w '%{time_total}' -X POST \
+		-H "X-API-Key: $BENCH_KEY" -H 'Content-Type: application/json' \
+		--data "{\"kind\":\"ooo\",\"oooFrom\":\"$bd\"}" \
+		"$URL/v1/units/$1/out-of-service"
+	printf ' %s\n' "$(sed -n 's/.*"refId":"\([^"]*\)".*/\1/p' "$WORK/block.json")"
+}
+unblock() {
+	curl -s -o /dev/null -X DELETE -H "X-API-Key: $BENCH_KEY" \
+		"$URL/v1/units/$1/out-of-service/$2"
+}
+u1=$(head -1 "$WORK/bench-units.txt")
+read -r _ ref < <(block "$u1")	# the first one materialises the horizon
+unblock "$u1" "$ref"
+run "block 365 + return" "$WORK/bench-units.txt" scripts/bench-block.lua \
+	"$BENCH_KEY" "$bd"
+to30=$(date -u -d "$bd + 30 days" +%F)
+to366=$(date -u -d "$bd + 366 days" +%F)
+printf 'GET\t/v1/availability?establishmentId=%s&from=%s&to=%s\tX-API-Key: %s\t\n' \
+	"$BENCH_EST" "$bd" "$to30" "$BENCH_KEY" >"$WORK/avail30.txt"
+printf 'GET\t/v1/availability?establishmentId=%s&from=%s&to=%s\tX-API-Key: %s\t\n' \
+	"$BENCH_EST" "$bd" "$to366" "$BENCH_KEY" >"$WORK/avail366.txt"
+run "availability 30 nights" "$WORK/avail30.txt"
+run "availability 366 nights" "$WORK/avail366.txt"
+# One open-ended block alone (365 nights of one type), five times.
+times=""
+for _ in 1 2 3 4 5; do
+	read -r t ref < <(block "$u1")
+	times="$times $(awk -v t="$t" 'BEGIN {printf "%.1f", t * 1000}')"
+	unblock "$u1" "$ref"
+done
+echo "one open-ended block (365 nights), ms, five in a row:$times"
 
 echo
 echo "worker RSS (KiB), per pool: max / mean over its workers"
