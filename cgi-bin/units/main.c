@@ -10,6 +10,8 @@
 
 static const struct route units_routes[] = {
 	{ "GET", "/v1/units/{unitId}", unit_get, AUTH_AGENT },
+	{ "GET", "/v1/units", unit_list, AUTH_AGENT },
+	{ "GET", "/v1/availability", availability_get, AUTH_AGENT },
 	{ NULL, NULL, NULL, AUTH_NONE }
 };
 

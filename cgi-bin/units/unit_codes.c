@@ -9,5 +9,10 @@
 
 const struct message unit_messages[] = {
 	{ "UNIT_NOT_FOUND", 404, 404, 404, "Unité introuvable", "Unit not found" },
+	{ "ESTABLISHMENT_NOT_FOUND", 404, 404, 404, "Établissement introuvable",
+	  "Establishment not found" },
+	{ "UNIT_TYPE_NOT_FOUND", 404, 404, 404,
+	  "Type d'unité introuvable dans cet établissement",
+	  "Unit type not found in this establishment" },
 	{ NULL, 0, 0, 0, NULL, NULL }
 };
