@@ -74,11 +74,13 @@ static const char unit_sql[] =
     "SELECT establishment_id, unit_type_id, active FROM units WHERE id = ?";
 static const char unit_serialise_sql[] =
     "UPDATE units SET block_serial = block_serial + 1 WHERE id = ?";
-/* Any block of the unit covering a night of [from, until or forever). */
+/* Any block of the unit covering a night of [from, until or forever); a
+   block returned before it began has an empty window and covers none. */
 static const char overlap_sql[] =
     "SELECT id FROM unit_blocks WHERE unit_id = ? "
     "AND (ooo_until IS NULL OR ooo_until > ?) "
-    "AND (? IS NULL OR ooo_from < ?) LIMIT 1";
+    "AND (? IS NULL OR ooo_from < ?) "
+    "AND (ooo_until IS NULL OR ooo_until > ooo_from) LIMIT 1";
 static const char block_insert_sql[] =
     "INSERT INTO unit_blocks (id, unit_id, establishment_id, kind, "
     "ooo_from, ooo_until, created_by_key) VALUES (?, ?, ?, ?, ?, ?, ?)";
