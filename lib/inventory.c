@@ -28,7 +28,8 @@ static const char horizon_read_sql[] =
     "WHERE id = ?";
 /*
  * The missing nights of every unit type, from the truth: active units,
- * and the blocks of the type's units covering the night (a returned block
+ * and the blocks of the type's active units covering the night (only an
+ * active unit can be blocked, and it is in total; a returned block
  * has its ooo_until cut, so it no longer covers later nights).  Committed
  * counts come from the families that commit (none open-ended yet).
  */
@@ -39,7 +40,7 @@ static const char materialize_sql[] =
     "(SELECT COUNT(*) FROM units u WHERE u.unit_type_id = t.id "
     "  AND u.active), "
     "(SELECT COUNT(*) FROM unit_blocks b JOIN units u ON u.id = b.unit_id "
-    "  WHERE u.unit_type_id = t.id AND b.ooo_from <= d.night "
+    "  WHERE u.unit_type_id = t.id AND u.active AND b.ooo_from <= d.night "
     "  AND (b.ooo_until IS NULL OR b.ooo_until > d.night)), 0 "
     "FROM unit_types t JOIN (SELECT CAST(? AS DATE) + INTERVAL seq DAY "
     "  AS night FROM seq_0_to_3660 WHERE seq <= ?) d "

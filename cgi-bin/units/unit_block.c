@@ -56,6 +56,7 @@ struct block_unit {
 	char id[UUID_STR_LEN + 1];
 	char establishment[UUID_STR_LEN + 1];
 	char unit_type[UUID_STR_LEN + 1];
+	int active;			/* an inactive unit is in no inventory */
 	struct establishment_dates dates;
 	int32_t horizon_end;		/* first night past the horizon */
 };
@@ -70,7 +71,7 @@ struct block_write {
 };
 
 static const char unit_sql[] =
-    "SELECT establishment_id, unit_type_id FROM units WHERE id = ?";
+    "SELECT establishment_id, unit_type_id, active FROM units WHERE id = ?";
 static const char unit_serialise_sql[] =
     "UPDATE units SET block_serial = block_serial + 1 WHERE id = ?";
 /* Any block of the unit covering a night of [from, until or forever). */
@@ -123,6 +124,7 @@ block_unit_load(struct request *rq, struct block_unit *u)
 		    db_cell(rows, 0, 0));
 		snprintf(u->unit_type, sizeof(u->unit_type), "%s",
 		    db_cell(rows, 0, 1));
+		u->active = strcmp(db_cell(rows, 0, 2), "1") == 0;
 	}
 	db_rows_free(rows);
 	if (rc != 0)
@@ -265,6 +267,12 @@ unit_block(struct request *rq)
 	if (body_decode(rq, block_fields, &w.body, block_rules, &w.unit,
 	    &body) != 0)
 		return 0;
+	/* Not in inventory: nothing to take it out of (SPEC 2.2 counts
+	   active units only). */
+	if (!w.unit.active) {
+		body_free(&body);
+		return respond_error(rq, "UNIT_INACTIVE");
+	}
 	w.key_id = rq->who.key_id;
 	if (uuid_generate(w.ref) != 0)
 		rc = respond_error(rq, "INTERNAL_ERROR");
