@@ -195,6 +195,9 @@ static const char type_ins_sql[] =
 static const char unit_ins_sql[] =
     "INSERT INTO units (id, establishment_id, unit_type_id, number, active) "
     "VALUES (?, ?, ?, ?, 1)";
+static const char inactive_unit_ins_sql[] =
+    "INSERT INTO units (id, establishment_id, unit_type_id, number, active) "
+    "VALUES (?, ?, ?, 'OFF', 0)";
 static const char business_set_sql[] =
     "UPDATE establishments SET business_date = ? WHERE id = ?";
 static const char business_get_sql[] =
@@ -969,6 +972,23 @@ TEST(block_of_an_unknown_unit_is_404_unit_not_found)
 	    "ooo", b + 3, b + 5), 404, "UNIT_NOT_FOUND");
 }
 
+TEST(block_of_an_inactive_unit_is_409_unit_inactive_and_changes_no_night)
+{
+	struct scratch s;
+	struct db_rows *before;
+	const char *off = fresh_uuid();
+
+	REQUIRE(SCRATCH(&s, 2));
+	/* A unit of the type that is not in inventory (total counts 2). */
+	REQUIRE(X(inactive_unit_ins_sql, 3, off, s.est, s.type));
+	REQUIRE((before = NIGHTS(s.type)) != NULL);
+	REQUIRE(CHECK_INT(2, night_val(before, s.business, N_TOTAL)));
+	CHECK_PMS_ERROR(post_block(off, s.key, "ooo", s.business + 3,
+	    s.business + 5), 409, "UNIT_INACTIVE");
+	CHECK_NBLOCKS(off, 0);
+	CHECK_NIGHTS_SAME(s.type, before);
+}
+
 TEST(ooo_from_before_today_minus_one_is_400_naming_ooo_from_and_blocks_nothing)
 {
 	struct scratch s;
@@ -1671,6 +1691,7 @@ static const struct test_case tests[] = {
 	TEST_ENTRY(block_by_an_agent_is_403_forbidden_and_blocks_nothing),
 	TEST_ENTRY(block_by_a_manager_of_another_establishment_is_403_out_of_scope_and_blocks_nothing),
 	TEST_ENTRY(block_of_an_unknown_unit_is_404_unit_not_found),
+	TEST_ENTRY(block_of_an_inactive_unit_is_409_unit_inactive_and_changes_no_night),
 	TEST_ENTRY(ooo_from_before_today_minus_one_is_400_naming_ooo_from_and_blocks_nothing),
 	TEST_ENTRY(ooo_until_not_after_ooo_from_is_400_naming_ooo_until_and_blocks_nothing),
 	TEST_ENTRY(every_bad_field_is_listed_in_one_400_and_nothing_is_blocked),
