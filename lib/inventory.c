@@ -213,3 +213,69 @@ inventory_release(struct db *db, const char *unit_type_id,
 		*nights = (int)changed;
 	return rc;
 }
+
+/* ER_CONSTRAINT_FAILED: the CHECK of schema/010 refused a statement. */
+#define INVENTORY_ER_CHECK 4025
+
+static const char units_changed_sql[] =
+    "UPDATE inventory_nights SET total = total + ? "
+    "WHERE unit_type_id = ? AND night >= ? ORDER BY night";
+static const char first_full_sql[] =
+    "SELECT DATE_FORMAT(MIN(night), '%Y-%m-%d') FROM inventory_nights "
+    "WHERE unit_type_id = ? AND night >= ? "
+    "AND total - blocked - committed + ? < 0";
+
+int
+inventory_units_changed(struct db *db, const char *unit_type_id,
+    int32_t from, int delta, int32_t *full_night)
+{
+	char from_s[DATE_STR_LEN + 1];
+	struct db_rows *rows = NULL;
+	const char *s;
+	int rc = DB_OK;
+
+	if (full_night != NULL)
+		*full_night = -1;
+	if (delta == 0)
+		goto done;
+	date_format(from, from_s);
+	rc = db_exec(db, units_changed_sql, (struct db_param[]){
+	    DB_I64(delta), DB_STR(unit_type_id), DB_STR(from_s) }, 3, NULL,
+	    NULL);
+	if (rc != DB_ERR_FAILED || db_errno(db) != INVENTORY_ER_CHECK)
+		goto done;
+	/* Only the statement was undone: the transaction can still ask. */
+	rc = INVENTORY_SATURATED;
+	if (full_night == NULL)
+		goto done;
+	if (db_query(db, first_full_sql, (struct db_param[]){
+	    DB_STR(unit_type_id), DB_STR(from_s), DB_I64(delta) }, 3,
+	    &rows) == DB_OK && (s = db_cell(rows, 0, 0)) != NULL)
+		(void)date_parse(s, full_night);
+done:
+	db_rows_free(rows);
+	return rc;
+}
+
+static const char type_added_sql[] =
+    "INSERT IGNORE INTO inventory_nights (unit_type_id, night, "
+    "establishment_id, total, blocked, committed) "
+    "SELECT t.id, CAST(? AS DATE) + INTERVAL s.seq DAY, t.establishment_id, "
+    "0, 0, 0 FROM unit_types t JOIN seq_0_to_3660 s "
+    "WHERE t.id = ? AND s.seq <= ? ORDER BY s.seq";
+
+int
+inventory_type_added(struct db *db, const char *unit_type_id, int32_t from,
+    int32_t through)
+{
+	char from_s[DATE_STR_LEN + 1];
+
+	if (through < from)
+		return DB_OK;
+	if (through - from >= INVENTORY_MAX_NIGHTS)
+		from = through - (INVENTORY_MAX_NIGHTS - 1);
+	date_format(from, from_s);
+	return db_exec(db, type_added_sql, (struct db_param[]){
+	    DB_STR(from_s), DB_STR(unit_type_id), DB_I64(through - from) }, 3,
+	    NULL, NULL);
+}

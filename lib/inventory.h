@@ -69,4 +69,26 @@ int inventory_release(struct db *db, const char *unit_type_id,
     enum inventory_counter counter, int32_t from, int32_t until, int qty,
     int *nights);
 
+/*
+ * A unit of the type was added or activated (delta +1) or deactivated
+ * (-1): total moves by delta on every materialised night from `from` (the
+ * business date) on, in one statement, so the caller's transaction holds
+ * it all or nothing.  A night left with available < 0 makes the CHECK
+ * refuse the statement: INVENTORY_SATURATED, and *full_night (may be
+ * NULL; -1 otherwise) receives the first such night.  Else 0 or a DB
+ * status.  The caller writes the establishment row first
+ * (inventory_lock_horizon), so a horizon extension cannot miss the change.
+ */
+int inventory_units_changed(struct db *db, const char *unit_type_id,
+    int32_t from, int delta, int32_t *full_night);
+
+/*
+ * The rows of a unit type created in the caller's transaction, for the
+ * nights [from, through] of its establishment's horizon: no unit, block
+ * or commitment can name the type yet, so every count is 0.  Nights that
+ * have a row keep it.  0 or a DB status.
+ */
+int inventory_type_added(struct db *db, const char *unit_type_id,
+    int32_t from, int32_t through);
+
 #endif

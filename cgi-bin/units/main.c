@@ -14,6 +14,8 @@ static const struct route units_routes[] = {
 	  AUTH_MANAGER },
 	{ "DELETE", "/v1/units/{unitId}/out-of-service/{refId}", unit_unblock,
 	  AUTH_MANAGER },
+	{ "GET", "/v1/units", unit_list, AUTH_AGENT },
+	{ "GET", "/v1/availability", availability_get, AUTH_AGENT },
 	{ NULL, NULL, NULL, AUTH_NONE }
 };
 

@@ -8,7 +8,8 @@
  * the tool and the server agree on what a uuid, a date or an email is.
  * rules.c holds the few checks lib/ has no kind for (time zones, currency
  * codes, numeric ids, printable text).  output.c writes the key=value
- * result lines and the one message of a failure.  Exit status: 0 success,
+ * result lines and the one message of a failure (one per establishment
+ * for the night audit, which goes on with the others).  Exit status: 0 success,
  * 1 failure, 2 usage error (nothing was sent to the database).
  */
 #ifndef PMS_ADMIN_H
@@ -106,6 +107,8 @@ const char *admin_shown(const char *s, char *buf, size_t len);
 void kv_put(int *n, const char *key, const char *value);
 void kv_put_u64(int *n, const char *key, uint64_t value);
 int admin_exit(const struct admin *ad, int rc, const char *why);
+int admin_exit_for(const struct admin *ad, const char *about, int rc,
+    const char *why);
 void admin_why_duplicate(char *why, size_t whylen, const char *what,
     const char *id, const char *field, const char *value,
     const char *establishment);
@@ -118,6 +121,11 @@ struct coded_row {
 	const char *what;		/* "unit type", in messages */
 	const char *insert_sql;		/* id, establishment, code, name[, currency] */
 	int nparams;			/* 4, or 5 with the currency */
+	/* What else the insert's transaction does (the unit type's
+	   inventory rows), or NULL: 0, ADMIN_REFUSED (why set) or a DB
+	   status. */
+	int (*then)(struct db *db, const char *id, const char *establishment,
+	    char *why, size_t whylen);
 };
 
 extern const struct field establishment_add_fields[];
@@ -126,13 +134,22 @@ int establishment_add(struct admin *ad);
 int establishment_list(struct admin *ad);
 int establishment_require(struct db *db, const char *id, char *why,
     size_t whylen);
+int establishment_business_date(struct db *db, const char *id,
+    int32_t *days, char *why, size_t whylen);
 int coded_add(struct admin *ad, const struct coded_row *row);
 
 /* units.c */
 extern const struct field unit_type_add_fields[];
 extern const struct field unit_add_fields[];
+extern const struct field unit_state_fields[];
 int unit_type_add(struct admin *ad);
 int unit_add(struct admin *ad);
+int unit_activate(struct admin *ad);
+int unit_deactivate(struct admin *ad);
+
+/* night_audit.c */
+extern const struct field night_audit_fields[];
+int night_audit(struct admin *ad);
 
 /* rate_plans_guests.c */
 extern const struct field rate_plan_add_fields[];

@@ -2,7 +2,9 @@
  * pms-admin establishments: "establishment add" and "establishment list",
  * the check every other command makes that its establishment exists, and
  * the one transaction of the coded rows of an establishment (unit types
- * and rate plans: an id, a code unique in the establishment, a name).
+ * and rate plans: an id, a code unique in the establishment, a name,
+ * and whatever else the row's kind does in that transaction), and the
+ * business date as committed.
  */
 #include <stdio.h>
 #include <string.h>
@@ -41,6 +43,9 @@ struct establishment_add {
 
 static const char establishment_sql[] =
     "SELECT id FROM establishments WHERE id = ?";
+static const char establishment_date_sql[] =
+    "SELECT DATE_FORMAT(business_date, '%Y-%m-%d') FROM establishments "
+    "WHERE id = ?";
 static const char establishment_insert_sql[] =
     "INSERT INTO establishments (id, name, time_zone, business_date) "
     "VALUES (?, ?, ?, ?)";
@@ -63,6 +68,32 @@ establishment_require(struct db *db, const char *id, char *why, size_t whylen)
 		snprintf(why, whylen, "establishment %s not found", id);
 		rc = ADMIN_REFUSED;
 	}
+done:
+	db_rows_free(rows);
+	return rc;
+}
+
+/*
+ * The business date of establishment id, as committed when the query runs
+ * (READ COMMITTED): DB_OK and *days, or ADMIN_REFUSED (why set) when there
+ * is no such establishment.
+ */
+int
+establishment_business_date(struct db *db, const char *id, int32_t *days,
+    char *why, size_t whylen)
+{
+	struct db_rows *rows = NULL;
+	const char *s;
+	int rc;
+
+	if ((rc = db_query(db, establishment_date_sql, (struct db_param[]){
+	    DB_STR(id) }, 1, &rows)) != DB_OK)
+		goto done;
+	if ((s = db_cell(rows, 0, 0)) == NULL) {
+		snprintf(why, whylen, "establishment %s not found", id);
+		rc = ADMIN_REFUSED;
+	} else if (date_parse(s, days) != 0)
+		rc = DB_ERR_FAILED;
 done:
 	db_rows_free(rows);
 	return rc;
@@ -143,7 +174,10 @@ coded_add_tx(struct db *db, void *ctx)
 		goto done;
 	admin_why_duplicate(u->why, sizeof(u->why), u->row->what,
 	    u->id_given ? u->id : NULL, "code", u->code, u->establishment);
-	rc = db_exec(db, u->row->insert_sql, p, u->row->nparams, NULL, NULL);
+	if ((rc = db_exec(db, u->row->insert_sql, p, u->row->nparams, NULL,
+	    NULL)) != DB_OK || u->row->then == NULL)
+		goto done;
+	rc = u->row->then(db, u->id, u->establishment, u->why, sizeof(u->why));
 done:
 	return rc;
 }

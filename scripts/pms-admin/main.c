@@ -3,10 +3,12 @@
  * (SPEC 2.6, docs/admin.md).  It creates the reference data that is never
  * created over HTTP -- establishments, unit types, units, rate plans, guest
  * profiles, PMS API keys, AMAGE signing clients and AMAGE referenced
- * objects -- and lists or revokes what must be listed or revoked.
+ * objects -- lists or revokes what must be listed or revoked, and runs
+ * the night audit (night_audit.c: an establishment's business date, its
+ * inventory horizon, the jobs due that day).
  *
  * This file is the tool's table of contents: admin_commands[] names each
- * command (its two words, its option table, its function and its usage
+ * command (its one or two words, its option table, its function and its usage
  * line, which `help` prints), and main() finds the command, has its
  * options checked (args.c), connects and runs it.  Each command group
  * lives in a file of its own.  Writes are one transaction each
@@ -44,6 +46,12 @@ static const struct command admin_commands[] = {
 	  .fields = unit_add_fields, .needs_db = 1,
 	  .usage = "unit add --establishment ID --unit-type ID --number N "
 	  "[--id UUID] [--inactive]" },
+	{ .group = "unit", .verb = "activate", .run = unit_activate,
+	  .fields = unit_state_fields, .needs_db = 1,
+	  .usage = "unit activate --id UUID" },
+	{ .group = "unit", .verb = "deactivate", .run = unit_deactivate,
+	  .fields = unit_state_fields, .needs_db = 1,
+	  .usage = "unit deactivate --id UUID" },
 	{ .group = "rate-plan", .verb = "add", .run = rate_plan_add,
 	  .fields = rate_plan_add_fields, .rules = rate_plan_add_rules,
 	  .needs_db = 1,
@@ -73,6 +81,9 @@ static const struct command admin_commands[] = {
 	{ .group = "amage-ref", .verb = "add", .run = amage_ref_add,
 	  .fields = amage_ref_add_fields, .needs_db = 1,
 	  .usage = "amage-ref add --kind KIND --uuid UUID [--name NAME]" },
+	{ .group = "night-audit", .run = night_audit,
+	  .fields = night_audit_fields, .needs_db = 1,
+	  .usage = "night-audit [--establishment ID ...] [--to YYYY-MM-DD]" },
 	{ .group = "help", .run = admin_help, .fields = no_fields,
 	  .usage = "help" },
 	{ .group = NULL }
@@ -85,7 +96,7 @@ admin_help(struct admin *ad)
 
 	(void)ad;
 	printf("pms-admin: creates the PMS and AMAGE reference data (SPEC 2.6)"
-	    "\n\nusage:\n");
+	    "\nand runs the night audit\n\nusage:\n");
 	for (c = admin_commands; c->group != NULL; c++)
 		printf("  pms-admin %s\n", c->usage);
 	printf("\nKIND is one of: %s\n"

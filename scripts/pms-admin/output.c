@@ -2,7 +2,8 @@
  * pms-admin output: results on stdout, one line per object of key=value
  * pairs (a value made only of safe characters bare, any other quoted with
  * \" \\ and \xHH escapes, "-" for none), and on stderr the one message of
- * a failure, prefixed "pms-admin: <group> <verb>: ".  admin_exit() maps a
+ * a failure, prefixed "pms-admin: <group> <verb>: " (or "<group>: " for
+ * a one-word command).  admin_exit() maps a
  * database result to that message and to the exit status, so every
  * command fails the same way.
  */
@@ -20,6 +21,8 @@ admin_warn(const struct admin *ad, const char *fmt, ...)
 	fputs("pms-admin: ", stderr);
 	if (ad != NULL && ad->cmd != NULL && ad->cmd->verb != NULL)
 		fprintf(stderr, "%s %s: ", ad->cmd->group, ad->cmd->verb);
+	else if (ad != NULL && ad->cmd != NULL)
+		fprintf(stderr, "%s: ", ad->cmd->group);	/* night-audit */
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
@@ -97,29 +100,44 @@ kv_put_u64(int *n, const char *key, uint64_t value)
 int
 admin_exit(const struct admin *ad, int rc, const char *why)
 {
+	return admin_exit_for(ad, NULL, rc, why);
+}
+
+/*
+ * admin_exit for one of several objects a command works on (the night
+ * audit's establishments): its message starts "<about>: ".
+ */
+int
+admin_exit_for(const struct admin *ad, const char *about, int rc,
+    const char *why)
+{
+	const char *a = about != NULL ? about : "", *sep = about != NULL ?
+	    ": " : "";
+
 	switch (rc) {
 	case DB_OK:
 		break;
 	case ADMIN_REFUSED:
-		admin_warn(ad, "%s", why);
+		admin_warn(ad, "%s%s%s", a, sep, why);
 		break;
 	case DB_ERR_DUPLICATE:
-		admin_warn(ad, "%s (%s)", why, db_error(ad->db));
+		admin_warn(ad, "%s%s%s (%s)", a, sep, why, db_error(ad->db));
 		break;
 	case DB_ERR_UNAVAILABLE:
-		admin_warn(ad, "database unavailable (%s); nothing was written",
-		    db_error(ad->db));
+		admin_warn(ad, "%s%sdatabase unavailable (%s); nothing was "
+		    "written", a, sep, db_error(ad->db));
 		break;
 	case DB_ERR_RETRY:
-		admin_warn(ad, "the database kept reporting conflicts after %d "
-		    "attempts; nothing was written, try again", DB_TX_ATTEMPTS);
+		admin_warn(ad, "%s%sthe database kept reporting conflicts after "
+		    "%d attempts; nothing was written, try again", a, sep,
+		    DB_TX_ATTEMPTS);
 		break;
 	case DB_ERR_NOMEM:
-		admin_warn(ad, "out of memory");
+		admin_warn(ad, "%s%sout of memory", a, sep);
 		break;
 	default:
-		admin_warn(ad, "database error %u: %s", db_errno(ad->db),
-		    db_error(ad->db));
+		admin_warn(ad, "%s%sdatabase error %u: %s", a, sep,
+		    db_errno(ad->db), db_error(ad->db));
 		break;
 	}
 	return rc == DB_OK ? ADMIN_EXIT_OK : ADMIN_EXIT_FAIL;

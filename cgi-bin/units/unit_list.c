@@ -1,0 +1,150 @@
+/*
+ * GET /v1/units?establishmentId=&page=&size=: the units of an
+ * establishment, each as GET /v1/units/{unitId} answers it (its current
+ * and future blocks included), in the list shape of SPEC 2.7:
+ * {"data":[...],"page":{"number","size","total"}}, total counting the
+ * establishment's units.  Ordered by unit number (unique per
+ * establishment), page from 1, size 1..200 (default 50); a page past the
+ * end is an empty "data".  Any authenticated key: 400 VALIDATION_FAILED
+ * listing every bad parameter, then 403 OUT_OF_SCOPE (before any lookup,
+ * so a key learns nothing of establishments outside its scope), then 404
+ * ESTABLISHMENT_NOT_FOUND.
+ *
+ * One query whatever the page: the establishment row, its unit count, the
+ * page of units (a derived table with LIMIT) and their blocks LEFT JOINed
+ * on; no row at all means no such establishment, one row with NULL unit
+ * columns an empty page.
+ */
+#include <stdlib.h>
+
+#include <cjson/cJSON.h>
+
+#include "auth.h"
+#include "db.h"
+#include "envelope.h"
+#include "request.h"
+#include "units.h"
+#include "uuid.h"
+#include "validate.h"
+
+#define LIST_DEFAULT_SIZE 50
+#define LIST_MAX_SIZE 200
+/* A page beyond any establishment's units; (page - 1) * size fits. */
+#define LIST_MAX_PAGE 1000000000
+
+/* Columns 0-1, then the unit's from LIST_COL_UNIT on (enum unit_col). */
+#define LIST_COL_TOTAL 1
+#define LIST_COL_UNIT 2
+static const char unit_list_sql[] =
+    "SELECT e.id, (SELECT COUNT(*) FROM units c "
+    "  WHERE c.establishment_id = e.id), "
+    "u.id, u.establishment_id, u.unit_type_id, u.number, u.active, "
+    "b.id, b.kind, DATE_FORMAT(b.ooo_from, '%Y-%m-%d'), "
+    "DATE_FORMAT(b.ooo_until, '%Y-%m-%d') "
+    "FROM establishments e "
+    "LEFT JOIN (SELECT id, establishment_id, unit_type_id, number, active "
+    "  FROM units WHERE establishment_id = ? ORDER BY number, id "
+    "  LIMIT ? OFFSET ?) u ON u.establishment_id = e.id "
+    "LEFT JOIN unit_blocks b ON b.unit_id = u.id AND b.released_at IS NULL "
+    "AND (b.ooo_until IS NULL OR b.ooo_until > e.business_date) "
+    "WHERE e.id = ? ORDER BY u.number, u.id, b.ooo_from, b.id";
+
+struct list_query {
+	char establishment[UUID_STR_LEN + 1];
+	int64_t page, size;
+};
+
+/* The parameters, checked: 0, or -1 after answering 400 or 403. */
+static int
+unit_list_params(struct request *rq, struct list_query *q)
+{
+	struct validation v = { 0 };
+	int rc = 0;
+
+	query_uuid(rq, "establishmentId", 1, q->establishment, &v);
+	query_int(rq, "page", 1, 1, LIST_MAX_PAGE, &q->page, &v);
+	query_int(rq, "size", LIST_DEFAULT_SIZE, 1, LIST_MAX_SIZE, &q->size,
+	    &v);
+	if (v.count > 0) {
+		respond_validation(rq, &v);
+		rc = -1;
+	} else if (!auth_scope_allows(rq, q->establishment)) {
+		respond_error(rq, "OUT_OF_SCOPE");
+		rc = -1;
+	}
+	return rc;
+}
+
+/* {"number","size","total"}, or NULL when out of memory. */
+static cJSON *
+unit_list_page(const struct list_query *q, double total)
+{
+	cJSON *page = cJSON_CreateObject();
+
+	if (page != NULL &&
+	    (cJSON_AddNumberToObject(page, "number", (double)q->page) == NULL ||
+	    cJSON_AddNumberToObject(page, "size", (double)q->size) == NULL ||
+	    cJSON_AddNumberToObject(page, "total", total) == NULL)) {
+		cJSON_Delete(page);
+		page = NULL;
+	}
+	return page;
+}
+
+/* The answer, from rows (at least one); NULL when out of memory. */
+static cJSON *
+unit_list_json(const struct list_query *q, const struct db_rows *rows)
+{
+	cJSON *o, *data, *page, *unit;
+	int r = 0;
+
+	if ((o = cJSON_CreateObject()) == NULL ||
+	    (data = cJSON_AddArrayToObject(o, "data")) == NULL)
+		goto fail;
+	/* An empty page is one row whose unit columns are NULL. */
+	while (r < rows->nrows && db_cell(rows, r, LIST_COL_UNIT) != NULL) {
+		if (unit_json(rows, r, LIST_COL_UNIT, &unit, &r) != 0)
+			goto fail;
+		cJSON_AddItemToArray(data, unit);
+	}
+	page = unit_list_page(q, strtod(db_cell(rows, 0, LIST_COL_TOTAL),
+	    NULL));
+	if (page == NULL)
+		goto fail;
+	cJSON_AddItemToObject(o, "page", page);
+	return o;
+fail:
+	cJSON_Delete(o);
+	return NULL;
+}
+
+int
+unit_list(struct request *rq)
+{
+	struct list_query q = { .page = 1 };
+	struct db_rows *rows = NULL;
+	cJSON *answer;
+	int rc = 0;
+
+	if (unit_list_params(rq, &q) != 0)
+		goto done;
+	rc = db_query(rq->db, unit_list_sql, (struct db_param[]){
+	    DB_STR(q.establishment), DB_I64(q.size),
+	    DB_I64((q.page - 1) * q.size), DB_STR(q.establishment) }, 4, &rows);
+	if (rc != DB_OK) {
+		rc = respond_db_failure(rq, rc);
+		goto done;
+	}
+	if (rows->nrows == 0) {
+		rc = respond_error(rq, "ESTABLISHMENT_NOT_FOUND");
+		goto done;
+	}
+	if ((answer = unit_list_json(&q, rows)) == NULL) {
+		rc = respond_error(rq, "INTERNAL_ERROR");
+		goto done;
+	}
+	request_respond_json(rq, 200, answer);
+done:
+	db_rows_free(rows);
+	return rc;
+}
