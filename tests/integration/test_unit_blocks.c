@@ -15,8 +15,9 @@
  *  - return to service, an idempotent replay, and 50 racing blocks on a
  *    unit type with room for K of them: exactly K accepted.
  * Every test makes its own scratch establishment (SQL: establishment, one
- * unit type, its units; a scratch API key from the admin tool), so tests
- * share no unit and no night and the demo data stays as seeded.  The few
+ * unit type, its units; a scratch API key from the admin tool, whose
+ * night-audit also moves business dates and horizons), so tests share no
+ * unit and no night and the demo data stays as seeded.  The few
  * tests on the demo data (demo keys) only send refusals, or return to
  * service the block they made.
  */
@@ -198,8 +199,6 @@ static const char unit_ins_sql[] =
 static const char inactive_unit_ins_sql[] =
     "INSERT INTO units (id, establishment_id, unit_type_id, number, active) "
     "VALUES (?, ?, ?, 'OFF', 0)";
-static const char business_set_sql[] =
-    "UPDATE establishments SET business_date = ? WHERE id = ?";
 static const char business_get_sql[] =
     "SELECT DATE_FORMAT(business_date, '%Y-%m-%d'), time_zone "
     "FROM establishments WHERE id = ?";
@@ -243,6 +242,24 @@ materialize_at(const char *est, int32_t from, const char *file, int line)
 	    db_errno(db), db_error(db));
 }
 #define MATERIALIZE(est, from)	materialize_at((est), (from), __FILE__, __LINE__)
+
+/*
+ * The night audit of the admin tool moves the establishment's business
+ * date to `to` and extends its horizon (docs/admin.md).  1, or 0 after
+ * recording a failure.
+ */
+static int
+night_audit_at(const char *est, int32_t to, const char *file, int line)
+{
+	const char *out = admin_run_at(file, line, "night-audit",
+	    "--establishment", est, "--to", day_s(to), (const char *)NULL);
+	const char *bd = out != NULL ? kv_get(out, "business-date") : NULL;
+
+	return out != NULL && check_true(bd != NULL && strcmp(bd, day_s(to))
+	    == 0, file, line, "night-audit --to %s printed: %s", day_s(to),
+	    out);
+}
+#define NIGHT_AUDIT(est, to)	night_audit_at((est), (to), __FILE__, __LINE__)
 
 /* A key of role for est from the admin tool (pool), or NULL. */
 static const char *
@@ -807,8 +824,7 @@ TEST(an_open_ended_block_takes_the_nights_the_horizon_reaches_later)
 	REQUIRE(BLOCK_OK(&s, 0, "ooo", s.business + 30, UNTIL_ABSENT,
 	    HORIZON - 30) != NULL);
 	/* The night audit: business date + 1, horizon one night further. */
-	REQUIRE(X(business_set_sql, 2, day_s(s.business + 1), s.est));
-	REQUIRE(MATERIALIZE(s.est, s.business + 1));
+	REQUIRE(NIGHT_AUDIT(s.est, s.business + 1));
 	REQUIRE((after = NIGHTS(s.type)) != NULL);
 	CHECK_INT(1, night_val(after, s.through + 1, N_BLOCKED));
 	CHECK_INT(1, night_val(after, s.through, N_BLOCKED));
@@ -1288,8 +1304,8 @@ TEST(return_to_service_after_the_business_date_moved_frees_only_the_nights_from_
 	REQUIRE(SCRATCH(&s, 2));
 	REQUIRE((ref = BLOCK_OK(&s, 1, "ooo", s.business, s.business + 5,
 	    5)) != NULL);
-	/* Two night audits later. */
-	REQUIRE(X(business_set_sql, 2, day_s(s.business + 2), s.est));
+	/* The night audit, two days on. */
+	REQUIRE(NIGHT_AUDIT(s.est, s.business + 2));
 	RETURN_OK(&s, 1, ref, 3);
 	/* Past nights keep their history; the later rows may have grown. */
 	CHECK_INT(1, night_val(NIGHTS(s.type), s.business, N_BLOCKED));
@@ -1327,8 +1343,7 @@ TEST(a_returned_open_ended_block_takes_no_night_the_horizon_reaches_later)
 	    HORIZON - 10)) != NULL);
 	REQUIRE(RETURN_OK(&s, 0, ref, HORIZON - 10));
 	/* The night audit: business date + 1, horizon one night further. */
-	REQUIRE(X(business_set_sql, 2, day_s(s.business + 1), s.est));
-	REQUIRE(MATERIALIZE(s.est, s.business + 1));
+	REQUIRE(NIGHT_AUDIT(s.est, s.business + 1));
 	REQUIRE((after = NIGHTS(s.type)) != NULL);
 	CHECK_INT(0, night_val(after, s.through + 1, N_BLOCKED));
 	CHECK_INT(2, night_val(after, s.through + 1, N_TOTAL));
@@ -1669,8 +1684,7 @@ TEST(a_block_past_the_horizon_counts_the_nights_within_it_and_takes_later_ones_a
 	REQUIRE(BLOCK_OK(&s, 0, "ooo", from, from + 10, 5) != NULL);
 	CHECK_NIGHTS_MOVED(s.type, before, from, from + 5, 1);
 	/* The night audit: the horizon reaches the block's 6th night. */
-	REQUIRE(X(business_set_sql, 2, day_s(s.business + 1), s.est));
-	REQUIRE(MATERIALIZE(s.est, s.business + 1));
+	REQUIRE(NIGHT_AUDIT(s.est, s.business + 1));
 	REQUIRE((after = NIGHTS(s.type)) != NULL);
 	CHECK_INT(1, night_val(after, from + 5, N_BLOCKED));
 }
