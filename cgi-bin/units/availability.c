@@ -16,8 +16,8 @@
  * check and change.  A night without one (before the rows began, or past
  * establishments.inventory_through) is computed from the truth in the
  * same query, exactly as inventory_materialize would compute its row:
- * total = the type's active units, blocked = blocks of the type's units
- * covering the night, committed = 0 (nothing commits open-ended yet).  A
+ * total = the type's active units, blocked = blocks of the type's active
+ * units covering the night, committed = 0 (nothing commits open-ended yet).  A
  * read never materialises: it writes nothing and takes no lock, so it
  * cannot conflict with a writer, and its answer is the row the night
  * audit would add.  Two queries however many nights: the establishment
@@ -70,7 +70,7 @@ static const char availability_nights_sql[] =
     "  ON tu.unit_type_id = t.id "
     "LEFT JOIN (SELECT bu.unit_type_id, b.ooo_from, b.ooo_until "
     "  FROM unit_blocks b JOIN units bu ON bu.id = b.unit_id "
-    "  WHERE b.establishment_id = ? AND b.ooo_from < ? "
+    "  WHERE b.establishment_id = ? AND bu.active AND b.ooo_from < ? "
     "  AND (b.ooo_until IS NULL OR b.ooo_until > ?)) bl "
     "  ON n.night IS NULL AND bl.unit_type_id = t.id "
     "  AND bl.ooo_from <= d.night "
