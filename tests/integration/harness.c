@@ -22,6 +22,8 @@
 
 #include <curl/curl.h>
 
+#include "config.h"
+#include "db.h"
 #include "harness.h"
 #include "sign.h"
 #include "uuid.h"
@@ -1303,4 +1305,34 @@ harness_main(int argc, char **argv, const char *file,
 	curl_easy_cleanup(curl);
 	curl_global_cleanup();
 	return failed ? 1 : 0;
+}
+
+/* ---- the database of the stack under test -------------------------------- */
+
+static struct config harness_db_cfg;
+static struct db *harness_db_handle;
+
+struct db *
+harness_db_at(const char *file, int line)
+{
+	if (harness_db_handle == NULL && config_load(&harness_db_cfg) == 0)
+		harness_db_handle = db_new(&harness_db_cfg);
+	if (harness_db_handle == NULL) {
+		check_true(0, file, line, "no database handle: config_load "
+		    "or db_new failed (PMS_DB_* environment)");
+		return NULL;
+	}
+	if (db_ensure(harness_db_handle) != DB_OK) {
+		check_true(0, file, line, "the database cannot be reached: "
+		    "%u %s", db_errno(harness_db_handle),
+		    db_error(harness_db_handle));
+		return NULL;
+	}
+	return harness_db_handle;
+}
+
+void
+harness_rows_free(void *rows)
+{
+	db_rows_free(rows);
 }

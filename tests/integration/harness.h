@@ -261,6 +261,20 @@ int is_local_datetime(const char *s);
 /* 1 when word occurs in s with no letter, digit or '_' on either side. */
 int contains_word(const char *s, const char *word);
 
+/* ---- the database of the stack under test, read directly ------------------ */
+
+struct db;
+/*
+ * The suite's own connection (the PMS_DB_* environment scripts/test.sh
+ * exports from the test stack's pms.env), opened once per process and
+ * reconnected when lost.  NULL after recording a failure at file:line: a
+ * test that needs the database fails without it, never skips.
+ */
+struct db *harness_db_at(const char *file, int line);
+#define HARNESS_DB()		harness_db_at(__FILE__, __LINE__)
+/* db_rows_free as a pool_keep destructor. */
+void harness_rows_free(void *rows);
+
 /* ---- commands, environment, time ---------------------------------------- */
 
 /* $PMS_ROOT, else the tree this binary was built in, else ".". */

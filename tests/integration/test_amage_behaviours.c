@@ -37,15 +37,6 @@
 
 /* ---- the database ------------------------------------------------------ */
 
-static struct config tdb_cfg;
-static struct db *tdb;
-
-static void
-rows_free(void *p)
-{
-	db_rows_free(p);
-}
-
 /*
  * Runs sql (a static string: db.c caches statements by address) with n
  * string parameters; query: a SELECT, whose rows are returned (pool);
@@ -58,14 +49,12 @@ sql_at(const char *file, int line, int query, const char *sql, int n, ...)
 	static struct db_rows done;
 	struct db_param p[8];
 	struct db_rows *rows = NULL;
+	struct db *tdb;
 	va_list ap;
 	int i, rc;
 
-	if (tdb == NULL && config_load(&tdb_cfg) == 0)
-		tdb = db_new(&tdb_cfg);
-	if (!check_true(tdb != NULL && db_ensure(tdb) == DB_OK && n <= 8,
-	    file, line, "no database (PMS_DB_* environment): %s",
-	    tdb ? db_error(tdb) : "config_load or db_new failed"))
+	if ((tdb = harness_db_at(file, line)) == NULL ||
+	    !check_true(n <= 8, file, line, "more than 8 parameters"))
 		return NULL;
 	va_start(ap, n);
 	for (i = 0; i < n; i++)
@@ -78,7 +67,7 @@ sql_at(const char *file, int line, int query, const char *sql, int n, ...)
 		db_rows_free(rows);
 		return NULL;
 	}
-	return query ? pool_keep(rows, rows_free) : &done;
+	return query ? pool_keep(rows, harness_rows_free) : &done;
 }
 #define Q(...)		sql_at(__FILE__, __LINE__, 1, __VA_ARGS__)
 

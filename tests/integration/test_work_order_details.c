@@ -54,14 +54,6 @@
 
 /* ---- the database, directly --------------------------------------------- */
 
-static struct config sql_cfg;
-static struct db *sql_db;
-
-static void
-sql_rows_free(void *p)
-{
-	db_rows_free(p);
-}
 
 /*
  * Runs sql (a static string: db.c caches statements by the address of
@@ -73,14 +65,12 @@ sql_at(const char *file, int line, struct db_rows **rows, const char *sql,
     int n, ...)
 {
 	struct db_param p[4];
+	struct db *sql_db;
 	va_list ap;
 	int i, rc;
 
-	if (sql_db == NULL && config_load(&sql_cfg) == 0)
-		sql_db = db_new(&sql_cfg);
-	if (!check_true(sql_db != NULL && db_ensure(sql_db) == DB_OK &&
-	    n <= 4, file, line, "no database (PMS_DB_* environment): %s",
-	    sql_db ? db_error(sql_db) : "config_load or db_new failed"))
+	if ((sql_db = harness_db_at(file, line)) == NULL ||
+	    !check_true(n <= 4, file, line, "more than 4 parameters"))
 		return -1;
 	va_start(ap, n);
 	for (i = 0; i < n; i++)
@@ -89,7 +79,7 @@ sql_at(const char *file, int line, struct db_rows **rows, const char *sql,
 	if (rows != NULL) {
 		*rows = NULL;
 		rc = db_query(sql_db, sql, p, n, rows);
-		pool_keep(*rows, sql_rows_free);
+		pool_keep(*rows, harness_rows_free);
 	} else {
 		rc = db_exec(sql_db, sql, p, n, NULL, NULL);
 	}

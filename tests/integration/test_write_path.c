@@ -39,32 +39,11 @@
 
 /* ---- the database, read directly ----------------------------------------- */
 
-static struct config tdb_cfg;
-static struct db *tdb;
-
 /* The test's own connection; NULL after recording a failure. */
 static struct db *
 tdb_at(const char *file, int line)
 {
-	if (tdb == NULL && config_load(&tdb_cfg) == 0)
-		tdb = db_new(&tdb_cfg);
-	if (tdb == NULL) {
-		check_true(0, file, line, "no database handle: config_load "
-		    "or db_new failed (PMS_DB_* environment)");
-		return NULL;
-	}
-	if (db_ensure(tdb) != DB_OK) {
-		check_true(0, file, line, "the database cannot be reached: "
-		    "%u %s", db_errno(tdb), db_error(tdb));
-		return NULL;
-	}
-	return tdb;
-}
-
-static void
-rows_free(void *p)
-{
-	db_rows_free(p);
+	return harness_db_at(file, line);
 }
 
 #define Q_MAX_PARAMS 8
@@ -96,7 +75,7 @@ q_at(const char *file, int line, const char *sql, int n, ...)
 		db_rows_free(rows);
 		return NULL;
 	}
-	return pool_keep(rows, rows_free);
+	return pool_keep(rows, harness_rows_free);
 }
 #define Q(...)			q_at(__FILE__, __LINE__, __VA_ARGS__)
 
