@@ -2,12 +2,12 @@
  * test_unit_blocks: POST /v1/units/{unitId}/out-of-service and
  * DELETE /v1/units/{unitId}/out-of-service/{refId} (SPEC 2.1, 2.2, 2.3,
  * 2.7; seed units-out-of-service.fr.txt) through the real stack, with the
- * database read directly (lib/db.h, the PMS_DB_* environment of
- * scripts/test.sh) to prove what the answers claim:
+ * database read directly (the harness's connection, harness_db_at) to
+ * prove what the answers claim:
  *  - the 201 / 200 shapes, unit ids in either case answered in lower case;
  *  - each refusal (400 VALIDATION_FAILED listing every bad field, 401,
- *    403 FORBIDDEN / OUT_OF_SCOPE, 404, 409 UNIT_ALREADY_BLOCKED and
- *    CAPACITY_SATURATED) with every inventory night unchanged, compared
+ *    403 FORBIDDEN / OUT_OF_SCOPE, 404, 409 UNIT_ALREADY_BLOCKED,
+ *    CAPACITY_SATURATED and UNIT_INACTIVE) with every inventory night unchanged, compared
  *    night by night, and no block stored;
  *  - half-open windows, open-ended blocks up to the horizon (and later
  *    nights once the horizon moves), nights counted from the business
@@ -43,37 +43,22 @@
 
 /* ---- the database, read directly ----------------------------------------- */
 
-static struct config tdb_cfg;
-static struct db *tdb;
-
-/* Nights of the inventory horizon (PMS_HORIZON_DAYS, as the server reads
-   it); known once the first scratch data is made. */
-#define HORIZON		(tdb_cfg.horizon_days)
-
-/* The test's own connection; NULL after recording a failure. */
-static struct db *
-tdb_at(const char *file, int line)
+/*
+ * Nights of the inventory horizon: PMS_HORIZON_DAYS of the environment
+ * the server reads too (the test stack's pms.env), default 365.
+ */
+static int
+horizon_at(const char *file, int line)
 {
-	if (tdb == NULL && config_load(&tdb_cfg) == 0)
-		tdb = db_new(&tdb_cfg);
-	if (tdb == NULL) {
-		check_true(0, file, line, "no database handle: config_load "
-		    "or db_new failed (PMS_DB_* environment)");
-		return NULL;
-	}
-	if (db_ensure(tdb) != DB_OK) {
-		check_true(0, file, line, "the database cannot be reached: "
-		    "%u %s", db_errno(tdb), db_error(tdb));
-		return NULL;
-	}
-	return tdb;
-}
+	static struct config cfg;
+	static int loaded;
 
-static void
-rows_free(void *p)
-{
-	db_rows_free(p);
+	if (!loaded && check_true(config_load(&cfg) == 0, file, line,
+	    "config_load failed (PMS_* environment)"))
+		loaded = 1;
+	return loaded ? cfg.horizon_days : 365;
 }
+#define HORIZON			horizon_at(__FILE__, __LINE__)
 
 #define Q_MAX_PARAMS 8
 
@@ -93,7 +78,7 @@ sql_v(const char *file, int line, struct db_rows **rows_out,
 	int i, rc;
 
 	if (!check_true(n <= Q_MAX_PARAMS, file, line, "too many parameters") ||
-	    (db = tdb_at(file, line)) == NULL)
+	    (db = harness_db_at(file, line)) == NULL)
 		return 0;
 	for (i = 0; i < n; i++)
 		p[i] = DB_STR(va_arg(ap, const char *));
@@ -107,7 +92,7 @@ sql_v(const char *file, int line, struct db_rows **rows_out,
 		return 0;
 	}
 	if (rows_out != NULL)
-		*rows_out = pool_keep(rows, rows_free);
+		*rows_out = pool_keep(rows, harness_rows_free);
 	return 1;
 }
 
@@ -228,14 +213,14 @@ static int
 materialize_at(const char *est, int32_t from, const char *file, int line)
 {
 	struct materialize_ctx m;
-	struct db *db = tdb_at(file, line);
+	struct db *db = harness_db_at(file, line);
 	int rc;
 
 	if (db == NULL)
 		return 0;
 	m.est = est;
 	m.from = from;
-	m.through = from + HORIZON - 1;
+	m.through = from + horizon_at(file, line) - 1;
 	rc = db_transaction(db, materialize_tx, &m);
 	return check_true(rc == 0, file, line, "inventory_materialize(%s, %s, "
 	    "%s): %d (%u %s)", est, day_s(m.from), day_s(m.through), rc,
@@ -306,7 +291,7 @@ scratch_new_at(struct scratch *s, int nunits, const char *zone,
 			return 0;
 	}
 	s->nunits = nunits;
-	s->through = business + HORIZON - 1;
+	s->through = business + horizon_at(file, line) - 1;
 	if (materialise && !materialize_at(s->est, business, file, line))
 		return 0;
 	return (s->key = scratch_key_at(s->est, "manager", file, line)) != NULL;
@@ -754,11 +739,11 @@ TEST(open_ended_block_takes_every_night_to_the_horizon_and_counts_them)
 	REQUIRE((ref = BLOCK_OK(&s, 0, "ooo", from, UNTIL_ABSENT,
 	    HORIZON - 5)) != NULL);
 	REQUIRE((after = NIGHTS(s.type)) != NULL);
-	CHECKF(after->nrows == tdb_cfg.horizon_days && night_row(after,
+	CHECKF(after->nrows == HORIZON && night_row(after,
 	    s.business) == 0, "rows from the business date %s: %d rows, "
 	    "first %s, expected %d from %s", day_s(s.business), after->nrows,
 	    db_cell(after, 0, N_NIGHT) ? db_cell(after, 0, N_NIGHT) : "-",
-	    tdb_cfg.horizon_days, day_s(s.business));
+	    HORIZON, day_s(s.business));
 	for (d = s.business; d <= s.through; d++)
 		if (night_val(after, d, N_BLOCKED) != (d >= from) &&
 		    bad++ < 5)
@@ -1678,7 +1663,7 @@ TEST(a_block_past_the_horizon_counts_the_nights_within_it_and_takes_later_ones_a
 
 	REQUIRE(SCRATCH(&s, 2));
 	REQUIRE((before = NIGHTS(s.type)) != NULL);
-	h = tdb_cfg.horizon_days;
+	h = HORIZON;
 	/* The last 5 nights of the horizon, and 5 beyond it. */
 	from = s.business + h - 5;
 	REQUIRE(BLOCK_OK(&s, 0, "ooo", from, from + 10, 5) != NULL);
@@ -1735,8 +1720,5 @@ static const struct test_case tests[] = {
 int
 main(int argc, char **argv)
 {
-	int rc = harness_main(argc, argv, __FILE__, tests);
-
-	db_free(tdb);
-	return rc;
+	return harness_main(argc, argv, __FILE__, tests);
 }
