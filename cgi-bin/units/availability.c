@@ -49,34 +49,29 @@ static const char availability_owner_sql[] =
 
 /*
  * One row per unit type and night, in that order: the night's row when
- * there is one, else the truth.  Blocks are joined only for nights
- * without a row, and only the establishment's blocks that overlap the
- * window are considered (ix_unit_blocks_window), so the cost follows the
- * window, not the table.  Columns: unit type, night, total, blocked,
- * committed.
+ * there is one, else the truth.  The truth's subqueries sit in the branch
+ * IF() takes only for a night without a row, so a window inside the
+ * materialised nights costs one primary-key lookup per type and night,
+ * however many blocks the establishment has.  Columns: unit type, night,
+ * total, blocked, committed.
  */
 static const char availability_nights_sql[] =
     "SELECT t.id, DATE_FORMAT(d.night, '%Y-%m-%d'), "
-    "COALESCE(MAX(n.total), MAX(tu.units), 0), "
-    "COALESCE(MAX(n.blocked), COUNT(bl.unit_type_id)), "
-    "COALESCE(MAX(n.committed), 0) "
+    "IF(n.night IS NOT NULL, n.total, (SELECT COUNT(*) FROM units u "
+    "  WHERE u.unit_type_id = t.id AND u.active)), "
+    "IF(n.night IS NOT NULL, n.blocked, (SELECT COUNT(*) "
+    "  FROM unit_blocks b JOIN units bu ON bu.id = b.unit_id "
+    "  WHERE bu.unit_type_id = t.id AND bu.active "
+    "  AND b.ooo_from <= d.night "
+    "  AND (b.ooo_until IS NULL OR b.ooo_until > d.night))), "
+    "IF(n.night IS NOT NULL, n.committed, 0) "
     "FROM unit_types t "
     "CROSS JOIN (SELECT CAST(? AS DATE) + INTERVAL seq DAY AS night "
     "  FROM seq_0_to_365 WHERE seq < ?) d "
     "LEFT JOIN inventory_nights n ON n.unit_type_id = t.id "
     "  AND n.night = d.night "
-    "LEFT JOIN (SELECT unit_type_id, COUNT(*) AS units FROM units "
-    "  WHERE establishment_id = ? AND active GROUP BY unit_type_id) tu "
-    "  ON tu.unit_type_id = t.id "
-    "LEFT JOIN (SELECT bu.unit_type_id, b.ooo_from, b.ooo_until "
-    "  FROM unit_blocks b JOIN units bu ON bu.id = b.unit_id "
-    "  WHERE b.establishment_id = ? AND bu.active AND b.ooo_from < ? "
-    "  AND (b.ooo_until IS NULL OR b.ooo_until > ?)) bl "
-    "  ON n.night IS NULL AND bl.unit_type_id = t.id "
-    "  AND bl.ooo_from <= d.night "
-    "  AND (bl.ooo_until IS NULL OR bl.ooo_until > d.night) "
     "WHERE t.establishment_id = ? AND (? IS NULL OR t.id = ?) "
-    "GROUP BY t.id, d.night ORDER BY t.id, d.night";
+    "ORDER BY t.id, d.night";
 
 enum { NIGHT_COL_TYPE, NIGHT_COL_DATE, NIGHT_COL_TOTAL, NIGHT_COL_BLOCKED,
     NIGHT_COL_COMMITTED };
@@ -215,7 +210,7 @@ availability_get(struct request *rq)
 	struct availability_query q = { .from = 0 };
 	struct db_rows *rows = NULL;
 	const char *type;
-	char from[DATE_STR_LEN + 1], to[DATE_STR_LEN + 1];
+	char from[DATE_STR_LEN + 1];
 	cJSON *data;
 	int rc = 0;
 
@@ -223,12 +218,10 @@ availability_get(struct request *rq)
 	    availability_owner(rq, &q) != 0)
 		goto done;
 	date_format(q.from, from);
-	date_format(q.to, to);
 	type = q.unit_type[0] != '\0' ? q.unit_type : NULL;
 	rc = db_query(rq->db, availability_nights_sql, (struct db_param[]){
 	    DB_STR(from), DB_I64(q.to - q.from), DB_STR(q.establishment),
-	    DB_STR(q.establishment), DB_STR(to), DB_STR(from),
-	    DB_STR(q.establishment), DB_STR(type), DB_STR(type) }, 9, &rows);
+	    DB_STR(type), DB_STR(type) }, 5, &rows);
 	if (rc != DB_OK) {
 		rc = respond_db_failure(rq, rc);
 		goto done;
