@@ -148,53 +148,60 @@ check_cell_num_at(const struct db_rows *rows, int row, int col, double want,
  * work orders, the shared-uuid record, the work orders with this uuid (dto
  * and uuid keys), their history with participants and expenditures, their
  * plan items and asset-plan entries, each list ordered by id.  QUOTE tells
- * NULL from 'NULL'; a section without rows is "-".
+ * NULL from 'NULL'; a section without rows is "-".  Plain SELECTs joined
+ * here: GROUP_CONCAT in correlated subqueries once crashed MariaDB 10.11's
+ * temporary-table code (signal 11) under this test's load.
  */
-static const char snapshot_sql[] =
-    "SELECT CONCAT_WS(' | ', (SELECT COUNT(*) FROM work_orders), "
-    "(SELECT COUNT(*) FROM work_order_shared_uuids WHERE uuid = ?), "
-    "COALESCE((SELECT GROUP_CONCAT(CONCAT_WS(',', w.id, QUOTE(w.uuid_key), "
-    "  w.uuid_shared, QUOTE(w.dto)) ORDER BY w.id SEPARATOR ';') "
-    "  FROM work_orders w WHERE w.uuid = ?), '-'), "
-    "COALESCE((SELECT GROUP_CONCAT(CONCAT_WS(',', h.id, QUOTE(h.uuid), "
-    "  QUOTE(h.reported_on), QUOTE(h.reported_by_uuid), QUOTE(h.tstamp), "
-    "  QUOTE(h.state_name), QUOTE(h.message), QUOTE(h.hours_reported), "
-    "  QUOTE(h.work_amount_reported), QUOTE(h.participant_count), h.valid, "
-    "  QUOTE(h.created)) ORDER BY h.id SEPARATOR ';') "
-    "  FROM work_order_history h JOIN work_orders w "
-    "  ON w.id = h.work_order_id WHERE w.uuid = ?), '-'), "
-    "COALESCE((SELECT GROUP_CONCAT(CONCAT_WS(',', p.id, p.history_id, "
-    "  QUOTE(p.user_uuid)) ORDER BY p.id SEPARATOR ';') "
-    "  FROM work_order_history_participants p JOIN work_order_history h "
-    "  ON h.id = p.history_id JOIN work_orders w ON w.id = h.work_order_id "
-    "  WHERE w.uuid = ?), '-'), "
-    "COALESCE((SELECT GROUP_CONCAT(CONCAT_WS(',', e.id, QUOTE(e.uuid), "
-    "  e.history_id, QUOTE(e.tstamp), QUOTE(e.element_type_uuid), "
-    "  QUOTE(e.item_count), QUOTE(e.message)) ORDER BY e.id SEPARATOR ';') "
-    "  FROM work_order_expenditures e JOIN work_orders w "
-    "  ON w.id = e.work_order_id WHERE w.uuid = ?), '-'), "
-    "COALESCE((SELECT GROUP_CONCAT(CONCAT_WS(',', p.id, QUOTE(p.uuid), "
-    "  QUOTE(p.element_type_uuid), QUOTE(p.item_count), QUOTE(p.category), "
-    "  QUOTE(p.code), QUOTE(p.created)) ORDER BY p.id SEPARATOR ';') "
-    "  FROM work_order_element_type_plans p JOIN work_orders w "
-    "  ON w.id = p.work_order_id WHERE w.uuid = ?), '-'), "
-    "COALESCE((SELECT GROUP_CONCAT(CONCAT_WS(',', a.id, QUOTE(a.uuid), "
-    "  QUOTE(a.asset_uuid), QUOTE(a.created)) ORDER BY a.id SEPARATOR ';') "
-    "  FROM work_order_asset_plans a JOIN work_orders w "
-    "  ON w.id = a.work_order_id WHERE w.uuid = ?), '-'))";
+static const char *const snapshot_sqls[] = {
+	"SELECT COUNT(*) FROM work_orders WHERE ? IS NOT NULL",
+	"SELECT COUNT(*) FROM work_order_shared_uuids WHERE uuid = ?",
+	"SELECT w.id, QUOTE(w.uuid_key), w.uuid_shared, QUOTE(w.dto) "
+	"FROM work_orders w WHERE w.uuid = ? ORDER BY w.id",
+	"SELECT h.id, QUOTE(h.uuid), QUOTE(h.reported_on), "
+	"QUOTE(h.reported_by_uuid), QUOTE(h.tstamp), QUOTE(h.state_name), "
+	"QUOTE(h.message), QUOTE(h.hours_reported), "
+	"QUOTE(h.work_amount_reported), QUOTE(h.participant_count), h.valid, "
+	"QUOTE(h.created) FROM work_order_history h JOIN work_orders w "
+	"ON w.id = h.work_order_id WHERE w.uuid = ? ORDER BY h.id",
+	"SELECT p.id, p.history_id, QUOTE(p.user_uuid) "
+	"FROM work_order_history_participants p JOIN work_order_history h "
+	"ON h.id = p.history_id JOIN work_orders w ON w.id = h.work_order_id "
+	"WHERE w.uuid = ? ORDER BY p.id",
+	"SELECT e.id, QUOTE(e.uuid), e.history_id, QUOTE(e.tstamp), "
+	"QUOTE(e.element_type_uuid), QUOTE(e.item_count), QUOTE(e.message) "
+	"FROM work_order_expenditures e JOIN work_orders w "
+	"ON w.id = e.work_order_id WHERE w.uuid = ? ORDER BY e.id",
+	"SELECT p.id, QUOTE(p.uuid), QUOTE(p.element_type_uuid), "
+	"QUOTE(p.item_count), QUOTE(p.category), QUOTE(p.code), "
+	"QUOTE(p.created) FROM work_order_element_type_plans p "
+	"JOIN work_orders w ON w.id = p.work_order_id WHERE w.uuid = ? "
+	"ORDER BY p.id",
+	"SELECT a.id, QUOTE(a.uuid), QUOTE(a.asset_uuid), QUOTE(a.created) "
+	"FROM work_order_asset_plans a JOIN work_orders w "
+	"ON w.id = a.work_order_id WHERE w.uuid = ? ORDER BY a.id",
+};
 
 /* The snapshot of work order uuid wo (pool), or NULL after a failure. */
 static const char *
 snapshot_at(const char *wo, const char *file, int line)
 {
-	struct db_rows *rows = q_at(file, line, snapshot_sql, 7, wo, wo, wo,
-	    wo, wo, wo, wo);
-	const char *s = db_cell(rows, 0, 0);
+	const char *out = "";
+	struct db_rows *rows;
+	size_t i;
+	int r, c;
 
-	if (rows == NULL || !check_true(s != NULL, file, line,
-	    "snapshot of %s: no value", wo))
-		return NULL;
-	return pool_strdup(s);
+	for (i = 0; i < sizeof(snapshot_sqls) / sizeof(snapshot_sqls[0]); i++) {
+		if ((rows = q_at(file, line, snapshot_sqls[i], 1, wo)) == NULL)
+			return NULL;
+		out = pool_printf("%s%s%s", out, i ? " | " : "",
+		    rows->nrows ? "" : "-");
+		for (r = 0; r < rows->nrows; r++)
+			for (c = 0; c < rows->ncols; c++)
+				out = pool_printf("%s%s%s", out, c ? "," :
+				    r ? ";" : "", db_cell(rows, r, c) ?
+				    db_cell(rows, r, c) : "NULL");
+	}
+	return out;
 }
 #define SNAPSHOT(wo)		snapshot_at((wo), __FILE__, __LINE__)
 
