@@ -659,6 +659,12 @@ cmd_examples() {
 	# Out of scope: the Lyon manager key on a Paris unit (403)
 	curl -s -w '\n' -H 'X-API-Key: demo-manager-lyon-0123456789abcdef0123456789abcdef' $BASE_URL/v1/units/bbbbbbbb-0000-4000-8000-000000000001
 
+	# Take unit 103 out of order for three nights from tomorrow (manager only),
+	# then see it in the week's availability; return it with DELETE .../out-of-service/<refId>
+	curl -s -w '\n' -X POST -H 'X-API-Key: demo-manager-paris-0123456789abcdef0123456789abcdef' -H 'Content-Type: application/json' -H "Idempotency-Key: \$(cat /proc/sys/kernel/random/uuid)" --data "{\"kind\":\"ooo\",\"oooFrom\":\"\$(date -u -d tomorrow +%F)\",\"oooUntil\":\"\$(date -u -d '+4 days' +%F)\"}" $BASE_URL/v1/units/bbbbbbbb-0000-4000-8000-000000000003/out-of-service
+	curl -s -w '\n' -H 'X-API-Key: demo-agent-paris-0123456789abcdef0123456789abcdef01' "$BASE_URL/v1/availability?establishmentId=11111111-1111-4111-8111-111111111111&from=\$(date -u +%F)&to=\$(date -u -d '+7 days' +%F)&unitTypeId=aaaaaaaa-0000-4000-8000-000000000001"
+	curl -s -w '\n' -H 'X-API-Key: demo-agent-paris-0123456789abcdef0123456789abcdef01' "$BASE_URL/v1/units?establishmentId=11111111-1111-4111-8111-111111111111&size=5"
+
 	# AMAGE work orders, signed by scripts/amage-curl (demo client and device;
 	# override with AMAGE_API_KEY, AMAGE_SECRET, AMAGE_DEVICE, AMAGE_URL).
 	# The add uses a fresh uuid each time these lines are printed: run it once
