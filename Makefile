@@ -72,7 +72,7 @@ bin/pms-admin: $(ADMIN_SRC) $(wildcard scripts/pms-admin/*.h) build/release/libp
 	@$(CC) $(CFLAGS_release) -o $@ $(ADMIN_SRC) build/release/libpms.a $(LDLIBS)
 
 unit-tests: $(UNIT_TESTS)
-build/asan/tests/unit/%: tests/unit/%.c build/asan/libpms.a $(LIB_HDR)
+build/asan/tests/unit/%: tests/unit/%.c build/asan/libpms.a $(LIB_HDR) $(wildcard tests/unit/*.h)
 	@mkdir -p $(@D)
 	@echo "  LD $@"
 	@$(CC) $(CFLAGS_asan) -o $@ $< build/asan/libpms.a -lcmocka $(LDLIBS)

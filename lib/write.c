@@ -77,8 +77,9 @@ write_idempotency_key_valid(const char *s)
 	return 1;
 }
 
-/* What "the same request" means: method, path with query, body. */
-static void
+/* What "the same request" means: method, path with query, body.
+   0, or -1 when memory ran out. */
+static int
 write_fingerprint(const struct request *rq, char out[SIGN_HEX_LEN + 1])
 {
 	char body_hash[SIGN_HEX_LEN + 1], *text;
@@ -87,16 +88,13 @@ write_fingerprint(const struct request *rq, char out[SIGN_HEX_LEN + 1])
 	sign_sha256_hex(rq->body != NULL ? rq->body : "", rq->body_len,
 	    body_hash);
 	len = strlen(rq->method) + strlen(rq->request_uri) + SIGN_HEX_LEN + 3;
-	if ((text = malloc(len)) == NULL) {
-		/* Cannot fail closed here: no key matches an all-'-' print. */
-		memset(out, '-', SIGN_HEX_LEN);
-		out[SIGN_HEX_LEN] = '\0';
-		return;
-	}
+	if ((text = malloc(len)) == NULL)
+		return -1;
 	snprintf(text, len, "%s\n%s\n%s", rq->method, rq->request_uri,
 	    body_hash);
 	sign_sha256_hex(text, strlen(text), out);
 	free(text);
+	return 0;
 }
 
 /*
@@ -200,7 +198,8 @@ write_run(struct request *rq, write_apply_fn apply, write_answer_fn answer,
 			return respond_error(rq, "IDEMPOTENCY_KEY_INVALID");
 		w.kind = rq->route != NULL && rq->route->auth == AUTH_AMAGE ?
 		    IDEM_KIND_AMAGE : IDEM_KIND_PMS;
-		write_fingerprint(rq, w.fingerprint);
+		if (write_fingerprint(rq, w.fingerprint) != 0)
+			return respond_error(rq, "INTERNAL_ERROR");
 	}
 	rc = db_transaction(rq->db, write_tx, &w);
 	if (rc == DB_OK || rc == WRITE_REPLAYED)

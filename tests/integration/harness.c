@@ -1336,3 +1336,41 @@ harness_rows_free(void *rows)
 {
 	db_rows_free(rows);
 }
+
+struct db_rows *
+harness_sql_va(const char *file, int line, int query, const char *sql,
+    int n, va_list ap)
+{
+	static struct db_rows done;	/* what a statement answers */
+	struct db_param p[HARNESS_SQL_MAX_PARAMS];
+	struct db_rows *rows = NULL;
+	struct db *db;
+	int i, rc;
+
+	if (!check_true(n <= HARNESS_SQL_MAX_PARAMS, file, line,
+	    "too many parameters") || (db = harness_db_at(file, line)) == NULL)
+		return NULL;
+	for (i = 0; i < n; i++)
+		p[i] = DB_STR(va_arg(ap, const char *));
+	rc = query ? db_query(db, sql, p, n, &rows) :
+	    db_exec(db, sql, p, n, NULL, NULL);
+	if (!check_true(rc == DB_OK, file, line, "SQL failed (%d, %u %s): "
+	    "%.120s", rc, db_errno(db), db_error(db), sql)) {
+		db_rows_free(rows);
+		return NULL;
+	}
+	return query ? pool_keep(rows, harness_rows_free) : &done;
+}
+
+struct db_rows *
+harness_sql_at(const char *file, int line, int query, const char *sql,
+    int n, ...)
+{
+	struct db_rows *rows;
+	va_list ap;
+
+	va_start(ap, n);
+	rows = harness_sql_va(file, line, query, sql, n, ap);
+	va_end(ap);
+	return rows;
+}

@@ -26,6 +26,7 @@
 #ifndef PMS_TEST_HARNESS_H
 #define PMS_TEST_HARNESS_H
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cjson/cJSON.h>
@@ -274,6 +275,17 @@ struct db *harness_db_at(const char *file, int line);
 #define HARNESS_DB()		harness_db_at(__FILE__, __LINE__)
 /* db_rows_free as a pool_keep destructor. */
 void harness_rows_free(void *rows);
+/*
+ * Runs sql on that connection with n string parameters (at most
+ * HARNESS_SQL_MAX_PARAMS; NULL binds SQL NULL).  sql must be a static
+ * string: db.c caches statements by the address of their text.  query:
+ * its rows (pool); else a non-NULL dummy.  NULL after recording a failure.
+ */
+#define HARNESS_SQL_MAX_PARAMS 8
+struct db_rows *harness_sql_at(const char *file, int line, int query,
+    const char *sql, int n, ...);
+struct db_rows *harness_sql_va(const char *file, int line, int query,
+    const char *sql, int n, va_list ap);
 
 /* ---- commands, environment, time ---------------------------------------- */
 

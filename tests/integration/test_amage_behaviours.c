@@ -37,38 +37,8 @@
 
 /* ---- the database ------------------------------------------------------ */
 
-/*
- * Runs sql (a static string: db.c caches statements by address) with n
- * string parameters; query: a SELECT, whose rows are returned (pool);
- * else a statement, for which a non-NULL dummy is returned.  NULL after
- * recording a failure.
- */
-static struct db_rows *
-sql_at(const char *file, int line, int query, const char *sql, int n, ...)
-{
-	static struct db_rows done;
-	struct db_param p[8];
-	struct db_rows *rows = NULL;
-	struct db *tdb;
-	va_list ap;
-	int i, rc;
-
-	if ((tdb = harness_db_at(file, line)) == NULL ||
-	    !check_true(n <= 8, file, line, "more than 8 parameters"))
-		return NULL;
-	va_start(ap, n);
-	for (i = 0; i < n; i++)
-		p[i] = DB_STR(va_arg(ap, const char *));
-	va_end(ap);
-	rc = query ? db_query(tdb, sql, p, n, &rows) :
-	    db_exec(tdb, sql, p, n, NULL, NULL);
-	if (!check_true(rc == DB_OK, file, line, "SQL failed (%d, %u %s): "
-	    "%.120s", rc, db_errno(tdb), db_error(tdb), sql)) {
-		db_rows_free(rows);
-		return NULL;
-	}
-	return query ? pool_keep(rows, harness_rows_free) : &done;
-}
+/* The harness's SQL helper (harness.h): query 1 for rows, 0 for a statement. */
+#define sql_at		harness_sql_at
 #define Q(...)		sql_at(__FILE__, __LINE__, 1, __VA_ARGS__)
 
 /* Cell (0, 0) of a query, "(none)" when there is none. */

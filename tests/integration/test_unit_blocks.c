@@ -60,69 +60,11 @@ horizon_at(const char *file, int line)
 }
 #define HORIZON			horizon_at(__FILE__, __LINE__)
 
-#define Q_MAX_PARAMS 8
-
-/*
- * Runs sql with n string parameters (NULL binds SQL NULL); a query when
- * rows_out, else a statement.  sql must be a static string: db.c caches
- * statements by the address of their text.  1, or 0 after recording a
- * failure.
- */
-static int
-sql_v(const char *file, int line, struct db_rows **rows_out,
-    const char *sql, int n, va_list ap)
-{
-	struct db_param p[Q_MAX_PARAMS];
-	struct db_rows *rows = NULL;
-	struct db *db;
-	int i, rc;
-
-	if (!check_true(n <= Q_MAX_PARAMS, file, line, "too many parameters") ||
-	    (db = harness_db_at(file, line)) == NULL)
-		return 0;
-	for (i = 0; i < n; i++)
-		p[i] = DB_STR(va_arg(ap, const char *));
-	if (rows_out != NULL)
-		rc = db_query(db, sql, p, n, &rows);
-	else
-		rc = db_exec(db, sql, p, n, NULL, NULL);
-	if (!check_true(rc == DB_OK, file, line, "SQL failed (%d, %u %s): "
-	    "%.100s", rc, db_errno(db), db_error(db), sql)) {
-		db_rows_free(rows);
-		return 0;
-	}
-	if (rows_out != NULL)
-		*rows_out = pool_keep(rows, harness_rows_free);
-	return 1;
-}
-
-/* The rows (pool), or NULL after recording a failure. */
-static struct db_rows *
-q_at(const char *file, int line, const char *sql, int n, ...)
-{
-	struct db_rows *rows = NULL;
-	va_list ap;
-
-	va_start(ap, n);
-	if (!sql_v(file, line, &rows, sql, n, ap))
-		rows = NULL;
-	va_end(ap);
-	return rows;
-}
+/* The harness's SQL helper (harness.h): the rows of a query (pool), or
+   1 for a statement that ran; NULL / 0 after recording a failure. */
+#define q_at(file, line, ...)	harness_sql_at((file), (line), 1, __VA_ARGS__)
 #define Q(...)			q_at(__FILE__, __LINE__, __VA_ARGS__)
-
-/* A statement; 1, or 0 after recording a failure. */
-static int
-x_at(const char *file, int line, const char *sql, int n, ...)
-{
-	va_list ap;
-	int ok;
-
-	va_start(ap, n);
-	ok = sql_v(file, line, NULL, sql, n, ap);
-	va_end(ap);
-	return ok;
-}
+#define x_at(file, line, ...)	(harness_sql_at((file), (line), 0, __VA_ARGS__) != NULL)
 #define X(...)			x_at(__FILE__, __LINE__, __VA_ARGS__)
 
 /* The first cell as a number; -1 when there is none. */

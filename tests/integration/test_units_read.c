@@ -30,46 +30,9 @@
 
 /* ---- the database, written directly ------------------------------------- */
 
-/* The test's own connection; NULL after recording a failure. */
-static struct db *
-tdb_at(const char *file, int line)
-{
-	return harness_db_at(file, line);
-}
 
-#define Q_MAX_PARAMS 8
-
-/*
- * Runs sql (a static string: db.c caches statements by its address) with
- * n string parameters (NULL binds SQL NULL).  The rows (pool) of a query,
- * a non-NULL dummy for a statement (rows NULL); NULL after recording a
- * failure.
- */
-static void *
-sql_at(const char *file, int line, int query, const char *sql, int n, ...)
-{
-	struct db_param p[Q_MAX_PARAMS];
-	struct db_rows *rows = NULL;
-	struct db *db;
-	va_list ap;
-	int i, rc;
-
-	if (!check_true(n <= Q_MAX_PARAMS, file, line, "too many parameters") ||
-	    (db = tdb_at(file, line)) == NULL)
-		return NULL;
-	va_start(ap, n);
-	for (i = 0; i < n; i++)
-		p[i] = DB_STR(va_arg(ap, const char *));
-	va_end(ap);
-	rc = query ? db_query(db, sql, p, n, &rows) :
-	    db_exec(db, sql, p, n, NULL, NULL);
-	if (!check_true(rc == DB_OK, file, line, "SQL failed (%d, %u %s): "
-	    "%.100s", rc, db_errno(db), db_error(db), sql)) {
-		db_rows_free(rows);
-		return NULL;
-	}
-	return query ? pool_keep(rows, harness_rows_free) : (void *)db;
-}
+/* The harness's SQL helper (harness.h): query 1 for rows, 0 for a statement. */
+#define sql_at			harness_sql_at
 #define Q(...)			sql_at(__FILE__, __LINE__, 1, __VA_ARGS__)
 #define X(...)			(sql_at(__FILE__, __LINE__, 0, __VA_ARGS__) != NULL)
 
@@ -214,7 +177,7 @@ fixture_materialize(const struct fixture *f, int nights)
 	struct db *db;
 	int rc;
 
-	if ((db = tdb_at(__FILE__, __LINE__)) == NULL ||
+	if ((db = HARNESS_DB()) == NULL ||
 	    date_parse(f->bd, &m.from) != 0)
 		return -1;
 	m.through = m.from + nights - 1;

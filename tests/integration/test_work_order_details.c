@@ -56,35 +56,22 @@
 
 
 /*
- * Runs sql (a static string: db.c caches statements by the address of
- * their text) with n string parameters.  A query (rows != NULL): *rows
- * is the result, kept in the pool.  0, or -1 after recording a failure.
+ * The harness's SQL helper with this file's shape: a query (rows != NULL)
+ * leaves its rows (pool) in *rows.  0, or -1 after recording a failure.
  */
 static int
 sql_at(const char *file, int line, struct db_rows **rows, const char *sql,
     int n, ...)
 {
-	struct db_param p[4];
-	struct db *sql_db;
+	struct db_rows *r;
 	va_list ap;
-	int i, rc;
 
-	if ((sql_db = harness_db_at(file, line)) == NULL ||
-	    !check_true(n <= 4, file, line, "more than 4 parameters"))
-		return -1;
 	va_start(ap, n);
-	for (i = 0; i < n; i++)
-		p[i] = DB_STR(va_arg(ap, const char *));
+	r = harness_sql_va(file, line, rows != NULL, sql, n, ap);
 	va_end(ap);
-	if (rows != NULL) {
-		*rows = NULL;
-		rc = db_query(sql_db, sql, p, n, rows);
-		pool_keep(*rows, harness_rows_free);
-	} else {
-		rc = db_exec(sql_db, sql, p, n, NULL, NULL);
-	}
-	return check_true(rc == DB_OK, file, line, "SQL failed (%d, %u %s): "
-	    "%.120s", rc, db_errno(sql_db), db_error(sql_db), sql) ? 0 : -1;
+	if (rows != NULL)
+		*rows = r;
+	return r != NULL ? 0 : -1;
 }
 #define SQL_EXEC(...)		sql_at(__FILE__, __LINE__, NULL, __VA_ARGS__)
 #define SQL_QUERY(rows, ...)	sql_at(__FILE__, __LINE__, (rows), __VA_ARGS__)

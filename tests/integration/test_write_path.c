@@ -39,44 +39,9 @@
 
 /* ---- the database, read directly ----------------------------------------- */
 
-/* The test's own connection; NULL after recording a failure. */
-static struct db *
-tdb_at(const char *file, int line)
-{
-	return harness_db_at(file, line);
-}
 
-#define Q_MAX_PARAMS 8
-
-/*
- * Runs sql with n string parameters (NULL binds SQL NULL).  sql must be a
- * static string: db.c caches statements by the address of their text.
- * The rows (pool), or NULL after recording a failure.
- */
-static struct db_rows *
-q_at(const char *file, int line, const char *sql, int n, ...)
-{
-	struct db_param p[Q_MAX_PARAMS];
-	struct db_rows *rows = NULL;
-	struct db *db;
-	va_list ap;
-	int i, rc;
-
-	if (!check_true(n <= Q_MAX_PARAMS, file, line, "too many parameters") ||
-	    (db = tdb_at(file, line)) == NULL)
-		return NULL;
-	va_start(ap, n);
-	for (i = 0; i < n; i++)
-		p[i] = DB_STR(va_arg(ap, const char *));
-	va_end(ap);
-	rc = db_query(db, sql, p, n, &rows);
-	if (!check_true(rc == DB_OK, file, line, "query failed (%d, %u %s): "
-	    "%.100s", rc, db_errno(db), db_error(db), sql)) {
-		db_rows_free(rows);
-		return NULL;
-	}
-	return pool_keep(rows, harness_rows_free);
-}
+/* The rows of a query (pool), or NULL after recording a failure. */
+#define q_at(file, line, ...)	harness_sql_at((file), (line), 1, __VA_ARGS__)
 #define Q(...)			q_at(__FILE__, __LINE__, __VA_ARGS__)
 
 /* The first cell as a number; -1 when there is none (the caller's check

@@ -23,6 +23,7 @@
 #include "config.h"
 #include "datetime.h"
 #include "db.h"
+#include "db_connect.h"
 #include "inventory.h"
 
 #define EST "eeeeeeee-0000-4000-8000-0000000000e1"
@@ -59,19 +60,6 @@ static const char count_sql[] =
     "FROM inventory_nights n JOIN establishments e ON e.id = "
     "n.establishment_id WHERE n.establishment_id = '" EST "'";
 
-static struct db *
-connect_db(void)
-{
-	struct db *db;
-
-	if (getenv("PMS_DB_SOCKET") == NULL && getenv("PMS_DB_NAME") == NULL)
-		fail_msg("no PMS_DB_SOCKET / PMS_DB_NAME: run through make test");
-	assert_int_equal(config_load(&cfg), 0);
-	assert_non_null(db = db_new(&cfg));
-	assert_int_equal(db_ensure(db), DB_OK);
-	return db;
-}
-
 static void
 unit_id(int i, char out[37])
 {
@@ -81,7 +69,7 @@ unit_id(int i, char out[37])
 static int
 setup(void **state)
 {
-	struct db *db = connect_db();
+	struct db *db = test_db_connect(&cfg);
 	char id[37], number[8];
 	size_t i;
 

@@ -29,6 +29,7 @@
 #include "config.h"
 #include "datetime.h"
 #include "db.h"
+#include "db_connect.h"
 #include "inventory.h"
 
 #define ID(n)	"9a000000-0000-4000-8000-" n
@@ -84,19 +85,6 @@ static const char waiting_sql[] =
     "SELECT COUNT(*) FROM information_schema.PROCESSLIST "
     "WHERE INFO LIKE 'UPDATE establishments SET business_date%'";
 
-static struct db *
-connect_db(void)
-{
-	struct db *db;
-
-	if (getenv("PMS_DB_SOCKET") == NULL && getenv("PMS_DB_NAME") == NULL)
-		fail_msg("no PMS_DB_SOCKET / PMS_DB_NAME: run through make test");
-	assert_int_equal(config_load(&cfg), 0);
-	assert_non_null(db = db_new(&cfg));
-	assert_int_equal(db_ensure(db), DB_OK);
-	return db;
-}
-
 static void
 exec_ok(struct db *db, const char *sql, const struct db_param *p, int n)
 {
@@ -122,7 +110,7 @@ add_units(struct db *db, const char *est, const char *type, int first,
 static int
 setup(void **state)
 {
-	struct db *db = connect_db();
+	struct db *db = test_db_connect(&cfg);
 	size_t i;
 
 	day0 = date_from_ymd(2030, 1, 1);
