@@ -91,6 +91,11 @@ body_decode(struct request *rq, const struct field *fields, void *dest,
 	}
 	if (rules != NULL)
 		rules(dest, ctx, &v);
+	if (v.refusal != NULL) {
+		respond_error(rq, v.refusal);
+		validate_clear(fields, dest);
+		goto done;
+	}
 	/* v.count, not found: a rule's issues count too. */
 	if (v.count > 0) {
 		respond_validation(rq, &v);

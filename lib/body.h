@@ -37,7 +37,9 @@ struct body {
  * Cross-field rules over the decoded struct.  They run even when some
  * fields were invalid: a rule uses a value only when that field's state
  * is FIELD_SET, and adds its own issues to v (validation_add).  ctx is
- * the handler's (a business date, an establishment...).
+ * the handler's (a business date, an establishment...).  A rule may set
+ * v->refusal to a catalogue code (OUT_OF_SCOPE, SERVICE_UNAVAILABLE...):
+ * that code is answered instead of any 400.
  */
 typedef void (*body_rule_fn)(const void *dest, void *ctx,
     struct validation *v);

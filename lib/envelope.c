@@ -104,6 +104,11 @@ static const struct {
 	{ REASON_IN_PAST, "date dans le passé", "date in the past" },
 	{ REASON_DUPLICATE, "valeur en double", "duplicate value" },
 	{ REASON_MISMATCH, "incohérent", "inconsistent" },
+	{ REASON_UNKNOWN_REFERENCE, "inconnu dans cet établissement",
+	  "not found in this establishment" },
+	{ REASON_BEYOND_HORIZON, "au-delà de l'horizon d'inventaire",
+	  "beyond the inventory horizon" },
+	{ REASON_TOO_PRECISE, "trop de décimales", "too many decimals" },
 	{ REASON_INVALID, "valeur invalide", "invalid value" },
 };
 
@@ -308,6 +313,12 @@ respond_data(struct request *rq, int status, cJSON *data)
 int
 respond_db_failure(struct request *rq, int db_status)
 {
-	return respond_error(rq, db_status == DB_ERR_UNAVAILABLE ||
-	    db_status == DB_ERR_RETRY ? "SERVICE_UNAVAILABLE" : "INTERNAL_ERROR");
+	return respond_error(rq, db_failure_code(db_status));
+}
+
+const char *
+db_failure_code(int db_status)
+{
+	return db_status == DB_ERR_UNAVAILABLE || db_status == DB_ERR_RETRY ?
+	    "SERVICE_UNAVAILABLE" : "INTERNAL_ERROR";
 }

@@ -80,6 +80,10 @@ int respond_amage_result(struct request *rq, int http_status, int64_t id,
 /* 503 for DB_ERR_UNAVAILABLE / DB_ERR_RETRY, else 500.  Returns 0. */
 int respond_db_failure(struct request *rq, int db_status);
 
+/* The code respond_db_failure answers for db_status (for a struct
+   validation's refusal). */
+const char *db_failure_code(int db_status);
+
 /* A PMS success: {"data": data} with status; takes ownership of data. */
 struct cJSON;
 int respond_data(struct request *rq, int status, struct cJSON *data);

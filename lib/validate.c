@@ -162,6 +162,9 @@ reason_name(enum reason r)
 	case REASON_IN_PAST:		return "in_past";
 	case REASON_DUPLICATE:		return "duplicate";
 	case REASON_MISMATCH:		return "mismatch";
+	case REASON_UNKNOWN_REFERENCE:	return "unknown_reference";
+	case REASON_BEYOND_HORIZON:	return "beyond_horizon";
+	case REASON_TOO_PRECISE:	return "too_precise";
 	case REASON_INVALID:		return "invalid";
 	}
 	/* A value outside the enum (a bug in a caller) still gets a word. */

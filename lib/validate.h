@@ -160,7 +160,10 @@ enum reason {
 	REASON_IN_PAST,
 	REASON_DUPLICATE,
 	REASON_MISMATCH,
-	REASON_INVALID,
+	REASON_UNKNOWN_REFERENCE,	/* no such id in the establishment */
+	REASON_BEYOND_HORIZON,		/* a night past the inventory horizon */
+	REASON_TOO_PRECISE,		/* more decimals than the field keeps */
+	REASON_INVALID,			/* keep last: tests walk up to it */
 };
 
 #define VALIDATION_MAX_ISSUES 64
@@ -174,6 +177,13 @@ struct validation_issue {
 struct validation {
 	int count;			/* issues recorded (<= VALIDATION_MAX_ISSUES) */
 	int overflow;			/* 1 when more issues were found than kept */
+	/*
+	 * A cross-field rule that finds the request must not be judged at
+	 * all (an establishment outside the key's scope: 403, a database
+	 * failure: 503) names the catalogue code to answer instead of the
+	 * 400; body_decode answers it and nothing else.
+	 */
+	const char *refusal;
 	struct validation_issue issue[VALIDATION_MAX_ISSUES];
 };
 

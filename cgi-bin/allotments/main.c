@@ -1,15 +1,34 @@
 /*
- * allotments: group contingents (allotments) with cutoff, attrition and pickup sub-reservations (SPEC 2.4).
- * The route table is the family's table of contents; its endpoints come
- * with their issue, until then every path answers 404 in the envelope.
+ * allotments: group contingents (allotments and tentative blocks) with
+ * their cutoff, attrition and pickup sub-reservations (seeds
+ * allotments.fr.txt, allotment-reservations.fr.txt; SPEC 2.4 and 2.7;
+ * docs/allotments.md).  This route table is the family's table of
+ * contents.  The cutoff itself runs in pms-admin (night audit).
  */
+#include "allotments.h"
 #include "envelope.h"
 #include "router.h"
 #include "server.h"
 
 static const struct route allotments_routes[] = {
+	{ "POST", "/v1/allotments", allotment_create, AUTH_MANAGER },
+	{ "GET", "/v1/allotments", allotment_list, AUTH_AGENT },
+	{ "GET", "/v1/allotments/{id}", allotment_get, AUTH_AGENT },
+	{ "POST", "/v1/allotments/{id}/confirm", allotment_confirm,
+	  AUTH_MANAGER },
+	{ "POST", "/v1/allotments/{id}/cancel", allotment_cancel,
+	  AUTH_MANAGER },
+	{ "POST", "/v1/allotments/{id}/reservations", allotment_pickup,
+	  AUTH_AGENT },
+	{ "GET", "/v1/allotments/{id}/reservations", reservation_list,
+	  AUTH_AGENT },
+	{ "POST", "/v1/allotments/{id}/reservations/{reservationId}/cancel",
+	  reservation_cancel, AUTH_AGENT },
 	{ NULL, NULL, NULL, AUTH_NONE }
 };
+
+/* The family's error codes (allotment_codes.c). */
+extern const struct message allotment_messages[];
 
 static const struct family allotments_family = {
 	.name = "allotments",
@@ -18,7 +37,7 @@ static const struct family allotments_family = {
 	.module = "allotments",
 	.body_types = "application/json",
 	.routes = allotments_routes,
-	.messages = NULL,	/* no codes of its own yet: shared ones only */
+	.messages = allotment_messages,
 };
 
 int

@@ -594,6 +594,9 @@ reason_names_are_stable_lower_snake_words(void **state)
 		{ REASON_IN_PAST, "in_past" },
 		{ REASON_DUPLICATE, "duplicate" },
 		{ REASON_MISMATCH, "mismatch" },
+		{ REASON_UNKNOWN_REFERENCE, "unknown_reference" },
+		{ REASON_BEYOND_HORIZON, "beyond_horizon" },
+		{ REASON_TOO_PRECISE, "too_precise" },
 		{ REASON_INVALID, "invalid" },
 	};
 	size_t i;

@@ -1,0 +1,10 @@
+/* STUB until its step lands: allotment_pickup (see allotments.h). */
+#include "allotments.h"
+#include "envelope.h"
+#include "request.h"
+
+int
+allotment_pickup(struct request *rq)
+{
+	return respond_error(rq, "NOT_FOUND");
+}
