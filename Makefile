@@ -114,10 +114,10 @@ build/asan/tests/unit/test_work_order_dto: tests/unit/test_work_order_dto.c $(WO
 	@$(CC) $(CFLAGS_asan) -Icgi-bin/work-orders -o $@ $< $(WO_DTO_OBJS) build/asan/libpms.a -lcmocka $(LDLIBS)
 
 integration-tests: $(INTEG_TESTS)
-build/asan/tests/integration/%: tests/integration/%.c tests/integration/harness.c tests/integration/harness.h build/asan/libpms.a $(LIB_HDR)
+build/asan/tests/integration/%: tests/integration/%.c tests/integration/harness.c tests/integration/harness.h tests/integration/scratch.c tests/integration/scratch.h build/asan/libpms.a $(LIB_HDR)
 	@mkdir -p $(@D)
 	@echo "  LD $@"
-	@$(CC) $(CFLAGS_asan) -Itests/integration -o $@ $< tests/integration/harness.c build/asan/libpms.a -lcurl $(LDLIBS)
+	@$(CC) $(CFLAGS_asan) -Itests/integration -o $@ $< tests/integration/harness.c tests/integration/scratch.c build/asan/libpms.a -lcurl $(LDLIBS)
 
 fuzz-tests: $(FUZZ_BINS)
 build/asan/tests/fuzz/%: tests/fuzz/%.c tests/fuzz/driver.c build/asan/libpms.a $(LIB_HDR)
