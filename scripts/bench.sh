@@ -64,12 +64,12 @@ to_ms() {
 # run NAME FILE: one wrk run replaying FILE's requests; prints a table row.
 STATIC_RPS=
 # run NAME FILE [SCRIPT ARGS...]: SCRIPT (default bench.lua) gets FILE,
-# the thread count, then ARGS.
+# the thread count, then ARGS.  ROW_CONNS overrides the connections.
 run() {
 	local name=$1 file=$2 script=${3:-scripts/bench.lua} out rps p50 p99 non2xx ratio
 	shift 2
 	[ $# -eq 0 ] || shift
-	out=$(wrk -t"$THREADS" -c"$CONNS" -d"${SECONDS_EACH}s" --latency \
+	out=$(wrk -t"$THREADS" -c"${ROW_CONNS:-$CONNS}" -d"${SECONDS_EACH}s" --latency \
 		-s "$script" "$URL" -- "$file" "$THREADS" "$@" 2>&1)
 	rps=$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")
 	p50=$(to_ms "$(awk '$1 == "50%" {print $2}' <<<"$out")")
@@ -156,6 +156,58 @@ for _ in 1 2 3 4 5; do
 	unblock "$u1" "$ref"
 done
 echo "one open-ended block (365 nights), ms, five in a row:$times"
+
+# Pickups on one hot allotment (issue 16), as ../shared/bench's php/pickup
+# does them: 32 clients, 1-3-night stays of one room, on one definite
+# allotment of 3 unit types x 30 nights, 3000 rooms a night each
+# (scripts/bench-seed.sql).  Made over HTTP once; its pickups are emptied
+# before each run (the allocation stays committed, as while it is open).
+# Then the oversell check: per night, picked <= allocated and picked = the
+# rooms of the active reservations covering it.
+G_EST=99999999-9999-4999-8999-999999999998
+G_TYPES=9998aaaa-0000-4000-8000-000000000001,9998aaaa-0000-4000-8000-000000000002,9998aaaa-0000-4000-8000-000000000003
+G_RATE=9998cccc-0000-4000-8000-000000000001
+G_GUEST=9998dddd-0000-4000-8000-000000000001
+sql() { mariadb --socket="$PMS_DB_SOCKET" -uroot -N -B pms -e "$1"; }
+gbd=$(sql "SELECT business_date FROM establishments WHERE id = '$G_EST'")
+gfrom=$(date -u -d "$gbd + 1 day" +%F)
+gto=$(date -u -d "$gbd + 31 days" +%F)
+# Older hot allotments (another business date): emptied and cancelled, so
+# their rooms are free for today's.
+for old in $(sql "SELECT id FROM allotments WHERE establishment_id = '$G_EST'
+	AND status = 'definite' AND period_from <> '$gfrom'"); do
+	sql "DELETE FROM allotment_reservations WHERE allotment_id = '$old';
+		UPDATE allotment_nights SET picked = 0 WHERE allotment_id = '$old'"
+	curl -s -o /dev/null -X POST -H "X-API-Key: $BENCH_KEY" "$URL/v1/allotments/$old/cancel"
+done
+hot=$(sql "SELECT id FROM allotments WHERE establishment_id = '$G_EST'
+	AND status = 'definite' AND period_from = '$gfrom' LIMIT 1")
+if [ -z "$hot" ]; then
+	alloc=""
+	for t in ${G_TYPES//,/ }; do
+		alloc="$alloc${alloc:+,}{\"unitTypeId\":\"$t\",\"quantity\":3000}"
+	done
+	hot=$(curl -s -X POST -H "X-API-Key: $BENCH_KEY" -H 'Content-Type: application/json' \
+		--data "{\"establishmentId\":\"$G_EST\",\"ratePlanId\":\"$G_RATE\",
+		\"channelType\":\"group\",\"allotmentType\":\"allotment\",\"currency\":\"EUR\",
+		\"periodFrom\":\"$gfrom\",\"periodTo\":\"$gto\",\"unitAllocations\":[$alloc],
+		\"cutoffDate\":\"$gfrom\",\"minimumPickupPercent\":70,
+		\"penaltyPerRoomNightCents\":\"5000\"}" "$URL/v1/allotments" |
+		sed -n 's/.*"allotmentId":"\([^"]*\)".*/\1/p')
+	[ -n "$hot" ] || { echo "bench: the hot allotment could not be created" >&2; exit 1; }
+fi
+sql "DELETE FROM allotment_reservations WHERE allotment_id = '$hot';
+	UPDATE allotment_nights SET picked = 0 WHERE allotment_id = '$hot'"
+ROW_CONNS=32 run "pickup, hot allotment" "$hot" scripts/bench-pickup.lua \
+	"$BENCH_KEY" "$gfrom" "$G_TYPES" "$G_RATE" "$G_GUEST"
+oversold=$(sql "SELECT COUNT(*) FROM allotment_nights n WHERE n.allotment_id = '$hot'
+	AND (n.picked > n.allocated OR n.picked <> (SELECT COALESCE(SUM(r.quantity), 0)
+	FROM allotment_reservations r WHERE r.allotment_id = n.allotment_id
+	AND r.unit_type_id = n.unit_type_id AND r.status = 'active'
+	AND r.check_in_date <= n.night AND r.check_out_date > n.night))")
+picked=$(sql "SELECT SUM(picked) FROM allotment_nights WHERE allotment_id = '$hot'")
+pickups=$(sql "SELECT COUNT(*) FROM allotment_reservations WHERE allotment_id = '$hot'")
+echo "hot allotment: $pickups pickups stored, $picked room-nights picked, oversold nights: $oversold"
 
 echo
 echo "worker RSS (KiB), per pool: max / mean over its workers"

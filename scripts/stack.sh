@@ -665,6 +665,14 @@ cmd_examples() {
 	curl -s -w '\n' -H 'X-API-Key: demo-agent-paris-0123456789abcdef0123456789abcdef01' "$BASE_URL/v1/availability?establishmentId=11111111-1111-4111-8111-111111111111&from=\$(date -u +%F)&to=\$(date -u -d '+7 days' +%F)&unitTypeId=aaaaaaaa-0000-4000-8000-000000000001"
 	curl -s -w '\n' -H 'X-API-Key: demo-agent-paris-0123456789abcdef0123456789abcdef01' "$BASE_URL/v1/units?establishmentId=11111111-1111-4111-8111-111111111111&size=5"
 
+	# Allotments: a group contingent of 2 double rooms a night for three nights in
+	# two weeks, cutoff in a week (manager); a pickup of one room (any role); the
+	# allotment with its per-night pickup, and its rooming list
+	A=\$(curl -s -X POST -H 'X-API-Key: demo-manager-paris-0123456789abcdef0123456789abcdef' -H 'Content-Type: application/json' --data "{\"establishmentId\":\"11111111-1111-4111-8111-111111111111\",\"ratePlanId\":\"cccccccc-0000-4000-8000-000000000001\",\"channelType\":\"group\",\"allotmentType\":\"allotment\",\"currency\":\"EUR\",\"periodFrom\":\"\$(date -u -d '+14 days' +%F)\",\"periodTo\":\"\$(date -u -d '+17 days' +%F)\",\"unitAllocations\":[{\"unitTypeId\":\"aaaaaaaa-0000-4000-8000-000000000001\",\"quantity\":2}],\"cutoffDate\":\"\$(date -u -d '+7 days' +%F)\",\"minimumPickupPercent\":70,\"penaltyPerRoomNightCents\":\"5000\"}" $BASE_URL/v1/allotments | sed -n 's/.*"allotmentId":"\([^"]*\)".*/\1/p'); echo "allotment \$A"
+	curl -s -w '\n' -X POST -H 'X-API-Key: demo-agent-paris-0123456789abcdef0123456789abcdef01' -H 'Content-Type: application/json' --data "{\"checkInDate\":\"\$(date -u -d '+14 days' +%F)\",\"checkOutDate\":\"\$(date -u -d '+16 days' +%F)\",\"unitTypeId\":\"aaaaaaaa-0000-4000-8000-000000000001\",\"ratePlanId\":\"cccccccc-0000-4000-8000-000000000001\",\"guestProfileId\":\"dddddddd-0000-4000-8000-000000000001\",\"channelType\":\"group\",\"segment\":\"group\",\"bookerContactName\":\"CE Acme\",\"bookerContactEmail\":\"ce@acme.fr\"}" $BASE_URL/v1/allotments/\$A/reservations
+	curl -s -w '\n' -H 'X-API-Key: demo-agent-paris-0123456789abcdef0123456789abcdef01' $BASE_URL/v1/allotments/\$A
+	curl -s -w '\n' -H 'X-API-Key: demo-agent-paris-0123456789abcdef0123456789abcdef01' $BASE_URL/v1/allotments/\$A/reservations
+
 	# AMAGE work orders, signed by scripts/amage-curl (demo client and device;
 	# override with AMAGE_API_KEY, AMAGE_SECRET, AMAGE_DEVICE, AMAGE_URL).
 	# The add uses a fresh uuid each time these lines are printed: run it once

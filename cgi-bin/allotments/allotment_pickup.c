@@ -9,7 +9,8 @@
  * (`is_open AND allocated - picked >= q`), so two pickups of a night, on
  * one node or on two Galera nodes, can never take more than the
  * allocation, and a pickup racing the cutoff (which closes the rows) is
- * counted by it or refused after it.
+ * counted by it or refused after it.  Before the write, one query reads
+ * the allotment and checks the body's references.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,7 +18,9 @@
 
 #include "allotments.h"
 #include "allotment_write.h"
+#include "auth.h"
 #include "body.h"
+#include "config.h"
 #include "datetime.h"
 #include "db.h"
 #include "envelope.h"
@@ -94,12 +97,14 @@ struct pickup_write {
 	int64_t key_id;
 };
 
-/* Both references in one round trip: the allocation, the guest. */
-static const char references_sql[] =
-    "SELECT (SELECT COUNT(*) FROM allotment_allocations "
-    "  WHERE allotment_id = ? AND unit_type_id = ?), "
+/* The allotment, its business date and both references of the body
+   (the allocation, the guest) in one round trip. */
+static const char head_references_sql[] = ALLOTMENT_HEAD_SELECT ", "
+    "(SELECT COUNT(*) FROM allotment_allocations "
+    "  WHERE allotment_id = a.id AND unit_type_id = ?), "
     "(SELECT COUNT(*) FROM guest_profiles "
-    "  WHERE id = ? AND establishment_id = ?)";
+    "  WHERE id = ? AND establishment_id = a.establishment_id)"
+    ALLOTMENT_HEAD_FROM;
 static const char reservation_insert_sql[] =
     "INSERT INTO allotment_reservations (id, allotment_id, "
     "establishment_id, unit_type_id, check_in_date, check_out_date, "
@@ -141,6 +146,11 @@ pickup_date_rules(const struct pickup_write *w, struct validation *v)
 	}
 }
 
+/*
+ * Runs on the decoded body: reads the allotment with the references (404
+ * and 403 are answered instead of any 400, through v->refusal), then
+ * judges the body against it.
+ */
 static void
 pickup_rules(const void *dest, void *ctx, struct validation *v)
 {
@@ -149,23 +159,33 @@ pickup_rules(const void *dest, void *ctx, struct validation *v)
 	struct db_rows *rows = NULL;
 	int rc;
 
+	if ((rc = db_query(w->rq->db, head_references_sql, (struct db_param[]){
+	    DB_STR(b->unit_type_state == FIELD_SET ? b->unit_type : ""),
+	    DB_STR(b->guest_state == FIELD_SET ? b->guest : ""),
+	    DB_STR(w->head.id) }, 3, &rows)) != DB_OK) {
+		v->refusal = db_failure_code(rc);
+		return;
+	}
+	if (rows->nrows == 0)
+		v->refusal = "ALLOTMENT_NOT_FOUND";
+	else if (!auth_scope_allows(w->rq, db_cell(rows, 0, 0)))
+		v->refusal = "OUT_OF_SCOPE";
+	else if (allotment_head_parse(rows, w->rq->cfg->horizon_days,
+	    &w->head) != 0)
+		v->refusal = "INTERNAL_ERROR";
+	if (v->refusal != NULL)
+		goto done;
 	pickup_date_rules(w, v);
 	if (b->rate_plan_state == FIELD_SET &&
 	    strcmp(b->rate_plan, w->head.rate_plan) != 0)
 		validation_add(v, "ratePlanId", REASON_MISMATCH);
-	if (b->unit_type_state != FIELD_SET && b->guest_state != FIELD_SET)
-		return;
-	if ((rc = db_query(w->rq->db, references_sql, (struct db_param[]){
-	    DB_STR(w->head.id), DB_STR(b->unit_type), DB_STR(b->guest),
-	    DB_STR(w->head.establishment) }, 4, &rows)) != DB_OK) {
-		v->refusal = db_failure_code(rc);
-		return;
-	}
-	if (b->unit_type_state == FIELD_SET &&
-	    strcmp(db_cell(rows, 0, 0), "0") == 0)
+	if (b->unit_type_state == FIELD_SET && strcmp(db_cell(rows, 0,
+	    ALLOTMENT_HEAD_COLUMNS), "0") == 0)
 		validation_add(v, "unitTypeId", REASON_UNKNOWN_REFERENCE);
-	if (b->guest_state == FIELD_SET && strcmp(db_cell(rows, 0, 1), "0") == 0)
+	if (b->guest_state == FIELD_SET && strcmp(db_cell(rows, 0,
+	    ALLOTMENT_HEAD_COLUMNS + 1), "0") == 0)
 		validation_add(v, "guestProfileId", REASON_UNKNOWN_REFERENCE);
+done:
 	db_rows_free(rows);
 }
 
@@ -244,8 +264,12 @@ allotment_pickup(struct request *rq)
 
 	memset(&w, 0, sizeof(w));
 	w.rq = rq;
-	if (allotment_head_load(rq, &w.head) != 0)
-		return 0;	/* answered */
+	if (uuid_parse(request_path_param(rq, "id"), w.head.id) != 0) {
+		struct validation v = { 0 };
+
+		validation_add(&v, "id", REASON_BAD_UUID);
+		return respond_validation(rq, &v);
+	}
 	w.body.quantity = 1;
 	if (body_decode(rq, pickup_fields, &w.body, pickup_rules, &w,
 	    &body) != 0)

@@ -13,16 +13,7 @@
 #include "validate.h"
 #include "write.h"
 
-/* One query: the allotment and its establishment's business date. */
-static const char head_sql[] =
-    "SELECT a.establishment_id, a.rate_plan_id, a.status, a.cutoff_state, "
-    "DATE_FORMAT(a.period_from, '%Y-%m-%d'), "
-    "DATE_FORMAT(a.period_to, '%Y-%m-%d'), "
-    "DATE_FORMAT(a.cutoff_date, '%Y-%m-%d'), "
-    "a.penalty_per_room_night_cents IS NOT NULL, "
-    "DATE_FORMAT(e.business_date, '%Y-%m-%d') "
-    "FROM allotments a JOIN establishments e ON e.id = a.establishment_id "
-    "WHERE a.id = ?";
+static const char head_sql[] = ALLOTMENT_HEAD_SELECT ALLOTMENT_HEAD_FROM;
 
 int
 allotment_inventory_ready(struct db *db, const char *establishment_id,
@@ -43,6 +34,36 @@ allotment_take_inventory(struct db *db, const char *unit_type_id,
 		return write_refuse(why, "CAPACITY_SATURATED", NULL);
 	/* Rows were made ready first: a missing one is a bug, not a 409. */
 	return rc == INVENTORY_NOT_MATERIALISED ? DB_ERR_FAILED : rc;
+}
+
+/* Column col of row 0; "" for SQL NULL. */
+static const char *
+head_cell(const struct db_rows *rows, int col)
+{
+	const char *s = db_cell(rows, 0, col);
+
+	return s != NULL ? s : "";
+}
+
+int
+allotment_head_parse(const struct db_rows *rows, int horizon_days,
+    struct allotment_head *h)
+{
+	if (rows->nrows < 1 || rows->ncols < ALLOTMENT_HEAD_COLUMNS)
+		return -1;
+	snprintf(h->establishment, sizeof(h->establishment), "%s",
+	    head_cell(rows, 0));
+	snprintf(h->rate_plan, sizeof(h->rate_plan), "%s", head_cell(rows, 1));
+	snprintf(h->status, sizeof(h->status), "%s", head_cell(rows, 2));
+	h->cutoff_done = strcmp(head_cell(rows, 3), "done") == 0;
+	h->has_penalty = strcmp(head_cell(rows, 7), "1") == 0;
+	if (date_parse(head_cell(rows, 4), &h->period_from) != 0 ||
+	    date_parse(head_cell(rows, 5), &h->period_to) != 0 ||
+	    date_parse(head_cell(rows, 6), &h->cutoff) != 0 ||
+	    date_parse(head_cell(rows, 8), &h->business_date) != 0)
+		return -1;
+	h->horizon_end = h->business_date + horizon_days;
+	return 0;
 }
 
 int
@@ -69,24 +90,10 @@ allotment_head_load(struct request *rq, struct allotment_head *h)
 	} else if (!auth_scope_allows(rq, db_cell(rows, 0, 0))) {
 		respond_error(rq, "OUT_OF_SCOPE");
 		rc = -1;
-	} else {
-		snprintf(h->establishment, sizeof(h->establishment), "%s",
-		    db_cell(rows, 0, 0));
-		snprintf(h->rate_plan, sizeof(h->rate_plan), "%s",
-		    db_cell(rows, 0, 1));
-		snprintf(h->status, sizeof(h->status), "%s",
-		    db_cell(rows, 0, 2));
-		h->cutoff_done = strcmp(db_cell(rows, 0, 3), "done") == 0;
-		h->has_penalty = strcmp(db_cell(rows, 0, 7), "1") == 0;
-		if (date_parse(db_cell(rows, 0, 4), &h->period_from) != 0 ||
-		    date_parse(db_cell(rows, 0, 5), &h->period_to) != 0 ||
-		    date_parse(db_cell(rows, 0, 6), &h->cutoff) != 0 ||
-		    date_parse(db_cell(rows, 0, 8), &h->business_date) != 0) {
-			respond_error(rq, "INTERNAL_ERROR");
-			rc = -1;
-		}
+	} else if (allotment_head_parse(rows, rq->cfg->horizon_days, h) != 0) {
+		respond_error(rq, "INTERNAL_ERROR");
+		rc = -1;
 	}
 	db_rows_free(rows);
-	h->horizon_end = h->business_date + rq->cfg->horizon_days;
 	return rc != 0 ? -1 : 0;
 }
