@@ -86,7 +86,8 @@ allocations_load(struct db *db, struct action_write *w)
 	return DB_OK;
 }
 
-/* The allotment as GET returns it, with 200. */
+/* The allotment as GET returns it, with 200.  A failure to read it is
+   returned, not answered: the action rolls back (write.h). */
 static int
 action_answer(struct request *rq, void *arg)
 {
@@ -94,10 +95,8 @@ action_answer(struct request *rq, void *arg)
 	cJSON *data = NULL;
 	int rc = allotment_json_load(rq->db, w->head.id, &data);
 
-	if (rc == 1)
-		return respond_error(rq, "ALLOTMENT_NOT_FOUND");
 	if (rc != 0)
-		return respond_db_failure(rq, rc);
+		return rc == 1 ? DB_ERR_FAILED : rc;	/* 1: cannot be */
 	return respond_data(rq, 200, data);
 }
 

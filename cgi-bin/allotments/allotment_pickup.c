@@ -250,7 +250,7 @@ pickup_answer(struct request *rq, void *arg)
 	if (data == NULL || cJSON_AddStringToObject(data, "reservationId",
 	    w->id) == NULL) {
 		cJSON_Delete(data);
-		return respond_error(rq, "INTERNAL_ERROR");
+		return DB_ERR_NOMEM;	/* rolls the write back (write.h) */
 	}
 	return respond_data(rq, 201, data);
 }

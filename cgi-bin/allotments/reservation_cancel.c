@@ -105,10 +105,9 @@ reservation_cancel_answer(struct request *rq, void *arg)
 	cJSON *data = NULL;
 	int rc = reservation_json_load(rq->db, w->head.id, w->id, &data);
 
-	if (rc == 1)
-		return respond_error(rq, "RESERVATION_NOT_FOUND");
+	/* Returned, not answered: the cancel rolls back (write.h). */
 	if (rc != 0)
-		return respond_db_failure(rq, rc);
+		return rc == 1 ? DB_ERR_FAILED : rc;	/* 1: cannot be */
 	return respond_data(rq, 200, data);
 }
 
