@@ -32,6 +32,7 @@
 #include "datetime.h"
 #include "db.h"
 #include "envelope.h"
+#include "query.h"
 #include "request.h"
 #include "units.h"
 #include "uuid.h"
