@@ -322,25 +322,3 @@ db_failure_code(int db_status)
 	return db_status == DB_ERR_UNAVAILABLE || db_status == DB_ERR_RETRY ?
 	    "SERVICE_UNAVAILABLE" : "INTERNAL_ERROR";
 }
-
-int
-respond_list(struct request *rq, cJSON *data, int64_t number, int64_t size,
-    int64_t total)
-{
-	cJSON *o, *page;
-
-	if ((o = cJSON_CreateObject()) == NULL) {
-		cJSON_Delete(data);
-		return respond_error(rq, "INTERNAL_ERROR");
-	}
-	cJSON_AddItemToObject(o, "data", data);
-	if ((page = cJSON_AddObjectToObject(o, "page")) == NULL ||
-	    cJSON_AddNumberToObject(page, "number", (double)number) == NULL ||
-	    cJSON_AddNumberToObject(page, "size", (double)size) == NULL ||
-	    cJSON_AddNumberToObject(page, "total", (double)total) == NULL) {
-		cJSON_Delete(o);
-		return respond_error(rq, "INTERNAL_ERROR");
-	}
-	request_respond_json(rq, 200, o);
-	return 0;
-}

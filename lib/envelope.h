@@ -88,11 +88,4 @@ const char *db_failure_code(int db_status);
 struct cJSON;
 int respond_data(struct request *rq, int status, struct cJSON *data);
 
-/*
- * A PMS list (SPEC 2.7): 200 {"data": data, "page":{"number","size",
- * "total"}}; takes ownership of data (an array).  Returns 0.
- */
-int respond_list(struct request *rq, struct cJSON *data, int64_t number,
-    int64_t size, int64_t total);
-
 #endif

@@ -6,7 +6,9 @@
  */
 #include <string.h>
 
+#include "auth.h"
 #include "datetime.h"
+#include "envelope.h"
 #include "query.h"
 #include "request.h"
 #include "uuid.h"
@@ -145,4 +147,17 @@ query_page(const struct request *rq, int64_t *page, int64_t *size,
 	rc = query_int(rq, "page", 1, 1, QUERY_PAGE_MAX, page, v);
 	return query_int(rq, "size", QUERY_PAGE_DEFAULT_SIZE, 1,
 	    QUERY_PAGE_MAX_SIZE, size, v) != 0 ? -1 : rc;
+}
+
+int
+query_refused(struct request *rq, const struct validation *v,
+    const char *establishment)
+{
+	if (v->count > 0)
+		respond_validation(rq, v);
+	else if (!auth_scope_allows(rq, establishment))
+		respond_error(rq, "OUT_OF_SCOPE");
+	else
+		return 0;
+	return 1;
 }

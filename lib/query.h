@@ -33,6 +33,16 @@ int query_enum(const struct request *rq, const char *name,
     const char *one_of, int *index, struct validation *v);
 
 /*
+ * After a read's parameters were checked into v: answers 400
+ * VALIDATION_FAILED listing v's issues when there are any, else 403
+ * OUT_OF_SCOPE when establishment is outside the key's scope (before any
+ * lookup, so a key learns nothing of other establishments).  1 when it
+ * answered, else 0.
+ */
+int query_refused(struct request *rq, const struct validation *v,
+    const char *establishment);
+
+/*
  * ?page= (from 1, default 1) and ?size= (1..QUERY_PAGE_MAX_SIZE, default
  * QUERY_PAGE_DEFAULT_SIZE) of a list (SPEC 2.7); a page past the end is
  * the list's business (an empty "data").  (page - 1) * size fits.

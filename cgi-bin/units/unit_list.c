@@ -15,13 +15,11 @@
  * on; no row at all means no such establishment, one row with NULL unit
  * columns an empty page.
  */
-#include <stdlib.h>
-
 #include <cjson/cJSON.h>
 
-#include "auth.h"
 #include "db.h"
 #include "envelope.h"
+#include "list.h"
 #include "query.h"
 #include "request.h"
 #include "units.h"
@@ -55,38 +53,10 @@ static int
 unit_list_params(struct request *rq, struct list_query *q)
 {
 	struct validation v = { 0 };
-	int rc = 0;
 
 	query_uuid(rq, "establishmentId", 1, q->establishment, &v);
 	query_page(rq, &q->page, &q->size, &v);
-	if (v.count > 0) {
-		respond_validation(rq, &v);
-		rc = -1;
-	} else if (!auth_scope_allows(rq, q->establishment)) {
-		respond_error(rq, "OUT_OF_SCOPE");
-		rc = -1;
-	}
-	return rc;
-}
-
-/* The units of rows (at least one), or NULL when out of memory. */
-static cJSON *
-unit_list_data(const struct db_rows *rows)
-{
-	cJSON *data, *unit;
-	int r = 0;
-
-	if ((data = cJSON_CreateArray()) == NULL)
-		return NULL;
-	/* An empty page is one row whose unit columns are NULL. */
-	while (r < rows->nrows && db_cell(rows, r, LIST_COL_UNIT) != NULL) {
-		if (unit_json(rows, r, LIST_COL_UNIT, &unit, &r) != 0) {
-			cJSON_Delete(data);
-			return NULL;
-		}
-		cJSON_AddItemToArray(data, unit);
-	}
-	return data;
+	return query_refused(rq, &v, q->establishment) ? -1 : 0;
 }
 
 int
@@ -94,7 +64,6 @@ unit_list(struct request *rq)
 {
 	struct list_query q = { .page = 1 };
 	struct db_rows *rows = NULL;
-	cJSON *data;
 	int rc = 0;
 
 	if (unit_list_params(rq, &q) != 0)
@@ -110,12 +79,8 @@ unit_list(struct request *rq)
 		rc = respond_error(rq, "ESTABLISHMENT_NOT_FOUND");
 		goto done;
 	}
-	if ((data = unit_list_data(rows)) == NULL) {
-		rc = respond_error(rq, "INTERNAL_ERROR");
-		goto done;
-	}
-	rc = respond_list(rq, data, q.page, q.size,
-	    strtoll(db_cell(rows, 0, LIST_COL_TOTAL), NULL, 10));
+	rc = list_respond(rq, rows, LIST_COL_UNIT, LIST_COL_TOTAL, unit_json,
+	    q.page, q.size);
 done:
 	db_rows_free(rows);
 	return rc;
