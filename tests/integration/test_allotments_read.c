@@ -14,7 +14,8 @@
  *    one 400, 403 and 404;
  *  - GET /v1/allotments/{id}/reservations: the rooming list in creation
  *    order, cancelled pickups listed as such, every field of an entry,
- *    paging, 400, 403, 404.
+ *    paging, 400, 403, 404;
+ *  - each read answers 503 when any of its queries fails (X-Pms-Fault).
  * Each test makes its own scratch establishment (scratch.h) and writes its
  * allotments, nights and pickups with SQL as the schema's comments say
  * the writers keep them (a definite allotment's nights open, a cutoff's
@@ -801,6 +802,25 @@ TEST(rooming_list_refusals_are_those_of_get)
 	CHECK_STATUS(rooming(pool_upper(id), s.agent_key, ""), 200);
 }
 
+/* ---- failures ------------------------------------------------------------------- */
+
+TEST(each_read_is_503_when_one_of_its_queries_fails_and_runs_no_more)
+{
+	struct scratch s;
+	const char *id;
+
+	REQUIRE(scratch(&s));
+	REQUIRE((id = allotment_add(&s, "allotment", "definite", 3, 5,
+	    1)) != NULL);
+	REQUIRE(allocation_add(id, s.types[0], 1, 2, 3, 5, 1));
+	CHECK_READ_FAULTS(pool_printf("/v1/allotments/%s", id), s.agent_key,
+	    2);
+	CHECK_READ_FAULTS(pool_printf("/v1/allotments?establishmentId=%s",
+	    s.est), s.agent_key, 1);
+	CHECK_READ_FAULTS(pool_printf("/v1/allotments/%s/reservations", id),
+	    s.agent_key, 1);
+}
+
 static const struct test_case tests[] = {
 	TEST_ENTRY(get_answers_every_field_with_its_type_and_the_nights_per_allocation),
 	TEST_ENTRY(get_answers_null_for_the_optional_fields_of_a_tentative),
@@ -823,6 +843,7 @@ static const struct test_case tests[] = {
 	TEST_ENTRY(rooming_list_is_in_creation_order_with_cancelled_pickups_listed),
 	TEST_ENTRY(rooming_list_pages_by_size_and_an_allotment_without_pickups_is_empty),
 	TEST_ENTRY(rooming_list_refusals_are_those_of_get),
+	TEST_ENTRY(each_read_is_503_when_one_of_its_queries_fails_and_runs_no_more),
 	TEST_END
 };
 
