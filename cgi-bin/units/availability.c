@@ -28,10 +28,10 @@
 
 #include <cjson/cJSON.h>
 
-#include "auth.h"
 #include "datetime.h"
 #include "db.h"
 #include "envelope.h"
+#include "query.h"
 #include "request.h"
 #include "units.h"
 #include "uuid.h"
@@ -87,7 +87,7 @@ static int
 availability_params(struct request *rq, struct availability_query *q)
 {
 	struct validation v = { 0 };
-	int dates_ok, rc = 0;
+	int dates_ok;
 
 	query_uuid(rq, "establishmentId", 1, q->establishment, &v);
 	dates_ok = query_date(rq, "from", &q->from, &v) == 0;
@@ -97,14 +97,7 @@ availability_params(struct request *rq, struct availability_query *q)
 		validation_add(&v, "to", REASON_BEFORE_START);
 	else if (dates_ok && q->to - q->from > AVAILABILITY_MAX_NIGHTS)
 		validation_add(&v, "to", REASON_OUT_OF_RANGE);
-	if (v.count > 0) {
-		respond_validation(rq, &v);
-		rc = -1;
-	} else if (!auth_scope_allows(rq, q->establishment)) {
-		respond_error(rq, "OUT_OF_SCOPE");
-		rc = -1;
-	}
-	return rc;
+	return query_refused(rq, &v, q->establishment) ? -1 : 0;
 }
 
 /* The establishment and unit type exist: 0, or -1 after answering. */

@@ -4,8 +4,8 @@
  * and future blocks included), in the list shape of SPEC 2.7:
  * {"data":[...],"page":{"number","size","total"}}, total counting the
  * establishment's units.  Ordered by unit number (unique per
- * establishment), page from 1, size 1..200 (default 50); a page past the
- * end is an empty "data".  Any authenticated key: 400 VALIDATION_FAILED
+ * establishment), page from 1, size 1..200 (default 50, lib/query.h); a
+ * page past the end is an empty "data".  Any authenticated key: 400 VALIDATION_FAILED
  * listing every bad parameter, then 403 OUT_OF_SCOPE (before any lookup,
  * so a key learns nothing of establishments outside its scope), then 404
  * ESTABLISHMENT_NOT_FOUND.
@@ -15,22 +15,16 @@
  * on; no row at all means no such establishment, one row with NULL unit
  * columns an empty page.
  */
-#include <stdlib.h>
-
 #include <cjson/cJSON.h>
 
-#include "auth.h"
 #include "db.h"
 #include "envelope.h"
+#include "list.h"
+#include "query.h"
 #include "request.h"
 #include "units.h"
 #include "uuid.h"
 #include "validate.h"
-
-#define LIST_DEFAULT_SIZE 50
-#define LIST_MAX_SIZE 200
-/* A page beyond any establishment's units; (page - 1) * size fits. */
-#define LIST_MAX_PAGE 1000000000
 
 /* Columns 0-1, then the unit's from LIST_COL_UNIT on (enum unit_col). */
 #define LIST_COL_TOTAL 1
@@ -59,63 +53,10 @@ static int
 unit_list_params(struct request *rq, struct list_query *q)
 {
 	struct validation v = { 0 };
-	int rc = 0;
 
 	query_uuid(rq, "establishmentId", 1, q->establishment, &v);
-	query_int(rq, "page", 1, 1, LIST_MAX_PAGE, &q->page, &v);
-	query_int(rq, "size", LIST_DEFAULT_SIZE, 1, LIST_MAX_SIZE, &q->size,
-	    &v);
-	if (v.count > 0) {
-		respond_validation(rq, &v);
-		rc = -1;
-	} else if (!auth_scope_allows(rq, q->establishment)) {
-		respond_error(rq, "OUT_OF_SCOPE");
-		rc = -1;
-	}
-	return rc;
-}
-
-/* {"number","size","total"}, or NULL when out of memory. */
-static cJSON *
-unit_list_page(const struct list_query *q, double total)
-{
-	cJSON *page = cJSON_CreateObject();
-
-	if (page != NULL &&
-	    (cJSON_AddNumberToObject(page, "number", (double)q->page) == NULL ||
-	    cJSON_AddNumberToObject(page, "size", (double)q->size) == NULL ||
-	    cJSON_AddNumberToObject(page, "total", total) == NULL)) {
-		cJSON_Delete(page);
-		page = NULL;
-	}
-	return page;
-}
-
-/* The answer, from rows (at least one); NULL when out of memory. */
-static cJSON *
-unit_list_json(const struct list_query *q, const struct db_rows *rows)
-{
-	cJSON *o, *data, *page, *unit;
-	int r = 0;
-
-	if ((o = cJSON_CreateObject()) == NULL ||
-	    (data = cJSON_AddArrayToObject(o, "data")) == NULL)
-		goto fail;
-	/* An empty page is one row whose unit columns are NULL. */
-	while (r < rows->nrows && db_cell(rows, r, LIST_COL_UNIT) != NULL) {
-		if (unit_json(rows, r, LIST_COL_UNIT, &unit, &r) != 0)
-			goto fail;
-		cJSON_AddItemToArray(data, unit);
-	}
-	page = unit_list_page(q, strtod(db_cell(rows, 0, LIST_COL_TOTAL),
-	    NULL));
-	if (page == NULL)
-		goto fail;
-	cJSON_AddItemToObject(o, "page", page);
-	return o;
-fail:
-	cJSON_Delete(o);
-	return NULL;
+	query_page(rq, &q->page, &q->size, &v);
+	return query_refused(rq, &v, q->establishment) ? -1 : 0;
 }
 
 int
@@ -123,7 +64,6 @@ unit_list(struct request *rq)
 {
 	struct list_query q = { .page = 1 };
 	struct db_rows *rows = NULL;
-	cJSON *answer;
 	int rc = 0;
 
 	if (unit_list_params(rq, &q) != 0)
@@ -139,11 +79,8 @@ unit_list(struct request *rq)
 		rc = respond_error(rq, "ESTABLISHMENT_NOT_FOUND");
 		goto done;
 	}
-	if ((answer = unit_list_json(&q, rows)) == NULL) {
-		rc = respond_error(rq, "INTERNAL_ERROR");
-		goto done;
-	}
-	request_respond_json(rq, 200, answer);
+	rc = list_respond(rq, rows, LIST_COL_UNIT, LIST_COL_TOTAL, unit_json,
+	    q.page, q.size);
 done:
 	db_rows_free(rows);
 	return rc;

@@ -10,7 +10,6 @@
 
 struct db_rows;
 struct request;
-struct validation;
 
 int unit_get(struct request *rq);
 int unit_block(struct request *rq);	/* unit_block.c */
@@ -42,20 +41,5 @@ enum unit_col {
  */
 int unit_json(const struct db_rows *rows, int first, int col, cJSON **out,
     int *next);
-
-/*
- * unit_query.c: query parameters, checked.  Each returns 0 when its
- * parameter is fine (stored, or absent and optional), else -1 after
- * recording the issue in v under the parameter's name.
- */
-/* A uuid, lower case; out "" when absent. */
-int query_uuid(const struct request *rq, const char *name, int required,
-    char out[UUID_STR_LEN + 1], struct validation *v);
-/* A required YYYY-MM-DD, as days since 1970-01-01. */
-int query_date(const struct request *rq, const char *name, int32_t *days,
-    struct validation *v);
-/* A decimal in [min, max]; def when absent. */
-int query_int(const struct request *rq, const char *name, int64_t def,
-    int64_t min, int64_t max, int64_t *out, struct validation *v);
 
 #endif

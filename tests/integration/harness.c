@@ -1374,3 +1374,28 @@ harness_sql_at(const char *file, int line, int query, const char *sql,
 	va_end(ap);
 	return rows;
 }
+
+int
+check_read_faults_at(const char *path, const char *api_key, int queries,
+    const char *file, int line)
+{
+	const char *hdr[2] = { NULL, NULL }, *fired;
+	struct http_response *r;
+	int n, ok = 1;
+
+	for (n = 1; n <= queries + 1; n++) {
+		hdr[0] = pool_printf("X-Pms-Fault: %d:timeout", n);
+		r = pms_request("GET", path, api_key, hdr, NULL, 0);
+		fired = http_header(r, "X-Pms-Fault-Fired");
+		if (n <= queries)
+			ok &= check_pms_error_at(r, 503, "SERVICE_UNAVAILABLE",
+			    file, line);
+		else
+			ok &= check_status_at(r, 200, file, line);
+		ok &= check_true(fired != NULL && strcmp(fired,
+		    n <= queries ? "1" : "0") == 0, file, line,
+		    "%s, fault at call %d: X-Pms-Fault-Fired %s", path, n,
+		    fired ? fired : "(none)");
+	}
+	return ok;
+}

@@ -228,6 +228,17 @@ int check_amage_ok_at(const struct http_response *r, const char *file,
 #define CHECK_AMAGE_ERROR(r, st, ec) check_amage_error_at((r), (st), (ec), __FILE__, __LINE__)
 #define CHECK_AMAGE_OK(r)	check_amage_ok_at((r), __FILE__, __LINE__)
 
+/*
+ * A read of `queries` database calls (GET path with api_key), asked once
+ * per call with X-Pms-Fault making that call fail: 503
+ * SERVICE_UNAVAILABLE each time, the fault fired (X-Pms-Fault-Fired 1);
+ * then once more with the fault past its last call: 200, nothing fired.
+ * 1 when every answer was so.
+ */
+int check_read_faults_at(const char *path, const char *api_key, int queries,
+    const char *file, int line);
+#define CHECK_READ_FAULTS(path, key, n) check_read_faults_at((path), (key), (n), __FILE__, __LINE__)
+
 /* ---- JSON helpers ------------------------------------------------------- */
 
 /* obj[key] (case-sensitive), NULL when obj is not an object or lacks it. */

@@ -798,35 +798,11 @@ TEST(availability_of_an_establishment_without_unit_types_is_empty)
  */
 TEST(each_read_is_503_when_one_of_its_queries_fails_and_runs_no_more)
 {
-	const struct {
-		const char *path;
-		int queries;
-	} reads[] = {
-		{ "/v1/units/" UNIT_PARIS_01, 1 },
-		{ "/v1/units?establishmentId=" PARIS_ID "&size=200", 1 },
-		{ "/v1/availability?establishmentId=" PARIS_ID
-		  "&from=2030-01-10&to=2031-01-10", 2 },
-	};
-	const char *hdr[2] = { NULL, NULL }, *fired;
-	struct http_response *r;
-	size_t i;
-	int n;
-
-	for (i = 0; i < sizeof(reads) / sizeof(reads[0]); i++)
-		for (n = 1; n <= reads[i].queries + 1; n++) {
-			hdr[0] = pool_printf("X-Pms-Fault: %d:timeout", n);
-			r = pms_request("GET", reads[i].path, KEY_PARIS_AGENT,
-			    hdr, NULL, 0);
-			fired = http_header(r, "X-Pms-Fault-Fired");
-			if (n <= reads[i].queries)
-				CHECK_PMS_ERROR(r, 503, "SERVICE_UNAVAILABLE");
-			else
-				CHECK_STATUS(r, 200);
-			CHECKF(fired != NULL && strcmp(fired,
-			    n <= reads[i].queries ? "1" : "0") == 0,
-			    "%s, fault at call %d: X-Pms-Fault-Fired %s",
-			    reads[i].path, n, fired ? fired : "(none)");
-		}
+	CHECK_READ_FAULTS("/v1/units/" UNIT_PARIS_01, KEY_PARIS_AGENT, 1);
+	CHECK_READ_FAULTS("/v1/units?establishmentId=" PARIS_ID "&size=200",
+	    KEY_PARIS_AGENT, 1);
+	CHECK_READ_FAULTS("/v1/availability?establishmentId=" PARIS_ID
+	    "&from=2030-01-10&to=2031-01-10", KEY_PARIS_AGENT, 2);
 }
 
 static const struct test_case tests[] = {

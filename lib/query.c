@@ -1,16 +1,16 @@
 /*
- * units: the query parameters of the family's reads (?establishmentId=,
- * ?from=, ?page=...), checked the way validate.c checks a body: every bad
- * parameter is recorded in one struct validation under the name it was
- * sent as, so one 400 VALIDATION_FAILED lists them all.  A value too long
- * for its kind or badly percent-encoded is simply not of that kind; an
- * empty value counts as absent.
+ * query: the query parameters of the read endpoints (query.h), shared by
+ * the families that list or filter.  A value too long for its kind or
+ * badly percent-encoded is simply not of that kind; an empty value counts
+ * as absent.
  */
 #include <string.h>
 
+#include "auth.h"
 #include "datetime.h"
+#include "envelope.h"
+#include "query.h"
 #include "request.h"
-#include "units.h"
 #include "uuid.h"
 #include "validate.h"
 
@@ -54,18 +54,30 @@ query_uuid(const struct request *rq, const char *name, int required,
 }
 
 int
-query_date(const struct request *rq, const char *name, int32_t *days,
-    struct validation *v)
+query_date_optional(const struct request *rq, const char *name,
+    int32_t *days, int *present, struct validation *v)
 {
 	char buf[QUERY_VALUE_MAX];
 	int raw, rc = 0;
 
 	raw = query_raw(rq, name, buf, sizeof(buf));
-	if (raw == 0) {
-		validation_add(v, name, REASON_REQUIRED);
-		rc = -1;
-	} else if (raw < 0 || date_parse(buf, days) != 0) {
+	*present = raw != 0;
+	if (raw != 0 && (raw < 0 || date_parse(buf, days) != 0)) {
 		validation_add(v, name, REASON_BAD_DATE);
+		rc = -1;
+	}
+	return rc;
+}
+
+int
+query_date(const struct request *rq, const char *name, int32_t *days,
+    struct validation *v)
+{
+	int present, rc;
+
+	rc = query_date_optional(rq, name, days, &present, v);
+	if (rc == 0 && !present) {
+		validation_add(v, name, REASON_REQUIRED);
 		rc = -1;
 	}
 	return rc;
@@ -106,4 +118,46 @@ query_int(const struct request *rq, const char *name, int64_t def,
 	*out = value;
 done:
 	return rc;
+}
+
+int
+query_enum(const struct request *rq, const char *name, const char *one_of,
+    int *index, struct validation *v)
+{
+	char buf[QUERY_VALUE_MAX];
+	int raw, rc = 0;
+
+	*index = -1;
+	if ((raw = query_raw(rq, name, buf, sizeof(buf))) == 0)
+		goto done;
+	if (raw < 0 || (*index = enum_index(buf, one_of)) < 0) {
+		validation_add(v, name, REASON_NOT_ALLOWED_VALUE);
+		rc = -1;
+	}
+done:
+	return rc;
+}
+
+int
+query_page(const struct request *rq, int64_t *page, int64_t *size,
+    struct validation *v)
+{
+	int rc;
+
+	rc = query_int(rq, "page", 1, 1, QUERY_PAGE_MAX, page, v);
+	return query_int(rq, "size", QUERY_PAGE_DEFAULT_SIZE, 1,
+	    QUERY_PAGE_MAX_SIZE, size, v) != 0 ? -1 : rc;
+}
+
+int
+query_refused(struct request *rq, const struct validation *v,
+    const char *establishment)
+{
+	if (v->count > 0)
+		respond_validation(rq, v);
+	else if (!auth_scope_allows(rq, establishment))
+		respond_error(rq, "OUT_OF_SCOPE");
+	else
+		return 0;
+	return 1;
 }
