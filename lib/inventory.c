@@ -125,6 +125,21 @@ inventory_materialize(struct db *db, const char *establishment_id,
 	    DB_STR(through_s), DB_STR(establishment_id) }, 2, NULL, NULL);
 }
 
+int
+inventory_ensure(struct db *db, const char *establishment_id,
+    int32_t business_date, int32_t horizon_last, int32_t last)
+{
+	int32_t through;
+	int rc;
+
+	if ((rc = inventory_horizon(db, establishment_id, &through)) != DB_OK)
+		return rc;
+	if (through >= last)
+		return DB_OK;
+	return inventory_materialize(db, establishment_id, business_date,
+	    horizon_last);
+}
+
 /* One counter statement over [from, until); *changed: rows it changed. */
 static int
 inventory_update(struct db *db, const char *sql, const char *unit_type_id,

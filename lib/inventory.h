@@ -53,6 +53,17 @@ int inventory_horizon(struct db *db, const char *establishment_id,
     int32_t *through);
 
 /*
+ * Rows exist for every night up to `last` (inclusive) of the
+ * establishment: a plain read of inventory_through when they do, else
+ * inventory_materialize(db, est, business_date, horizon_last).  For a
+ * window inside the horizon; a window that reaches the horizon (an
+ * open-ended block) calls inventory_materialize itself, whose lock keeps
+ * the night audit from extending the horizon meanwhile.  0 or a DB status.
+ */
+int inventory_ensure(struct db *db, const char *establishment_id,
+    int32_t business_date, int32_t horizon_last, int32_t last);
+
+/*
  * Takes qty of counter on every night of [from, until) of the unit type,
  * in one statement that updates exactly the rows it checks.  0 when every
  * night had room and was taken; INVENTORY_SATURATED when one had none;

@@ -176,16 +176,9 @@ static int
 block_horizon(struct db *db, const struct block_unit *u, int32_t wuntil,
     int open_ended)
 {
-	int32_t through;
-	int rc;
-
-	if (!open_ended && wuntil < u->horizon_end) {
-		if ((rc = inventory_horizon(db, u->establishment,
-		    &through)) != DB_OK)
-			return rc;
-		if (through >= wuntil - 1)
-			return DB_OK;
-	}
+	if (!open_ended && wuntil < u->horizon_end)
+		return inventory_ensure(db, u->establishment,
+		    u->dates.business_date, u->horizon_end - 1, wuntil - 1);
 	return inventory_materialize(db, u->establishment,
 	    u->dates.business_date, u->horizon_end - 1);
 }

@@ -1,0 +1,61 @@
+/*
+ * allotment_write: what the family's writes share (allotment_write.c):
+ * the inventory they take, and the allotment row they act on.
+ */
+#ifndef ALLOTMENT_WRITE_H
+#define ALLOTMENT_WRITE_H
+
+#include <stdint.h>
+
+#include "uuid.h"
+
+struct db;
+struct request;
+struct write_refusal;
+
+/*
+ * Inventory rows exist for every night before period_to (all inside the
+ * horizon, which creation checked), materialising the horizon when they
+ * do not.  0 or a DB status.
+ */
+int allotment_inventory_ready(struct db *db, const char *establishment_id,
+    int32_t business_date, int32_t horizon_end, int32_t period_to);
+
+/*
+ * Takes qty committed of unit_type on [from, until) for a definite
+ * allotment.  0; WRITE_REFUSED with CAPACITY_SATURATED in why when a night
+ * has no room (the caller returns it, so the transaction rolls back);
+ * else a DB status.
+ */
+int allotment_take_inventory(struct db *db, const char *unit_type_id,
+    int32_t from, int32_t until, int qty, struct write_refusal *why);
+
+/* An allotment as the actions and the pickup read it first. */
+struct allotment_head {
+	char id[UUID_STR_LEN + 1];
+	char establishment[UUID_STR_LEN + 1];
+	char rate_plan[UUID_STR_LEN + 1];
+	char status[12];		/* tentative definite cancelled released */
+	int cutoff_done;
+	int32_t period_from, period_to, cutoff;
+	int has_penalty;
+	int32_t business_date;		/* its establishment's */
+	int32_t horizon_end;		/* first night past the horizon */
+};
+
+/*
+ * The allotment of the path parameter "id" and its establishment's
+ * business date, in one query,
+ * with the key's right to it; answers 400 (bad id), 404, 403 or 503
+ * itself and returns -1 then.  0 and *h otherwise.
+ */
+int allotment_head_load(struct request *rq, struct allotment_head *h);
+
+/* Allocation of an allotment, ascending unit type (the order inventory
+   rows are locked in). */
+struct allotment_allocation {
+	char unit_type[UUID_STR_LEN + 1];
+	int quantity;
+};
+
+#endif
