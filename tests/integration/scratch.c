@@ -255,11 +255,13 @@ json_set(cJSON *obj, const char *key, const char *raw)
 
 	cJSON_DeleteItemFromObjectCaseSensitive(obj, key);
 	if (raw != NULL) {
+		/* Sent as written: cJSON prints a double with 15 digits only. */
 		v = cJSON_Parse(raw);
 		if (!check_true(v != NULL, __FILE__, __LINE__, "json_set(%s): "
 		    "bad JSON %s", key, raw))
 			return obj;
-		cJSON_AddItemToObject(obj, key, v);
+		cJSON_Delete(v);
+		cJSON_AddItemToObject(obj, key, cJSON_CreateRaw(raw));
 	}
 	return obj;
 }

@@ -110,8 +110,8 @@ int detail_count(const struct http_response *r);
  */
 cJSON *allotment_body(const struct scratch *s, const char *type,
     int32_t from, int32_t until, int32_t cutoff, const int *qty);
-/* Sets obj[key] to the JSON text raw (parsed), or removes it when raw is
-   NULL; returns obj. */
+/* Sets obj[key] to the JSON text raw (checked, then sent exactly as
+   written), or removes it when raw is NULL; returns obj. */
 cJSON *json_set(cJSON *obj, const char *key, const char *raw);
 
 struct http_response *allotment_post(const char *key, const cJSON *body);
