@@ -1,4 +1,5 @@
 /* scratch: establishments of a test's own (scratch.h). */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -212,4 +213,204 @@ available_at(const char *type, int32_t night, const char *file, int line)
 	    type, day_s(night)))
 		return -1;
 	return atoll(s);
+}
+
+/* ---- validation answers ------------------------------------------------- */
+
+int
+detail_count(const struct http_response *r)
+{
+	const cJSON *details = jget(r->json, "details");
+
+	return cJSON_IsArray(details) ? cJSON_GetArraySize(details) : -1;
+}
+
+int
+check_detail_at(const struct http_response *r, const char *field,
+    const char *rule, int only, const char *file, int line)
+{
+	const cJSON *details = jget(r->json, "details"), *d;
+	int ok, found = 0;
+
+	ok = check_pms_error_at(r, 400, "VALIDATION_FAILED", file, line);
+	cJSON_ArrayForEach(d, details)
+		found |= jstr(d, "field") != NULL && jstr(d, "rule") != NULL &&
+		    strcmp(jstr(d, "field"), field) == 0 &&
+		    strcmp(jstr(d, "rule"), rule) == 0;
+	ok &= check_true(found, file, line, "details lack %s:%s: %.400s",
+	    field, rule, r->body ? r->body : "");
+	if (only)
+		ok &= check_true(detail_count(r) == 1, file, line, "expected "
+		    "only %s:%s, got %d details: %.400s", field, rule,
+		    detail_count(r), r->body ? r->body : "");
+	return ok;
+}
+
+/* ---- allotments ----------------------------------------------------------- */
+
+cJSON *
+json_set(cJSON *obj, const char *key, const char *raw)
+{
+	cJSON *v;
+
+	cJSON_DeleteItemFromObjectCaseSensitive(obj, key);
+	if (raw != NULL) {
+		/* Sent as written: cJSON prints a double with 15 digits only. */
+		v = cJSON_Parse(raw);
+		if (!check_true(v != NULL, __FILE__, __LINE__, "json_set(%s): "
+		    "bad JSON %s", key, raw))
+			return obj;
+		cJSON_Delete(v);
+		cJSON_AddItemToObject(obj, key, cJSON_CreateRaw(raw));
+	}
+	return obj;
+}
+
+cJSON *
+allotment_body(const struct scratch *s, const char *type, int32_t from,
+    int32_t until, int32_t cutoff, const int *qty)
+{
+	cJSON *b = pool_json(cJSON_CreateObject()), *allocs, *a;
+	int t;
+
+	cJSON_AddStringToObject(b, "establishmentId", s->est);
+	cJSON_AddStringToObject(b, "ratePlanId", s->rate_plan);
+	cJSON_AddStringToObject(b, "channelType", "group");
+	cJSON_AddStringToObject(b, "channelExternalId", "itest-group");
+	cJSON_AddStringToObject(b, "allotmentType", type);
+	cJSON_AddStringToObject(b, "currency", "EUR");
+	cJSON_AddStringToObject(b, "periodFrom", day_s(from));
+	cJSON_AddStringToObject(b, "periodTo", day_s(until));
+	allocs = cJSON_AddArrayToObject(b, "unitAllocations");
+	for (t = 0; t < s->ntypes; t++) {
+		if (qty[t] <= 0)
+			continue;
+		a = cJSON_CreateObject();
+		cJSON_AddStringToObject(a, "unitTypeId", s->types[t]);
+		cJSON_AddNumberToObject(a, "quantity", qty[t]);
+		cJSON_AddItemToArray(allocs, a);
+	}
+	cJSON_AddStringToObject(b, "cutoffDate", day_s(cutoff));
+	cJSON_AddNumberToObject(b, "minimumPickupPercent", 70);
+	cJSON_AddStringToObject(b, "penaltyPerRoomNightCents", "5000");
+	cJSON_AddNumberToObject(b, "complimentaryRooms", 1);
+	cJSON_AddNumberToObject(b, "contractualHeadcount", 20);
+	cJSON_AddStringToObject(b, "invoicingMode", "master_single");
+	cJSON_AddStringToObject(b, "billingFolioId", fresh_uuid());
+	return b;
+}
+
+struct http_response *
+allotment_post(const char *key, const cJSON *body)
+{
+	const char *text = pool_json_print(body);
+
+	return pms_request("POST", "/v1/allotments", key, NULL, text,
+	    strlen(text));
+}
+
+struct http_response *
+allotment_action(const char *id, const char *action, const char *key,
+    const char *body)
+{
+	return pms_request("POST", pool_printf("/v1/allotments/%s/%s", id,
+	    action), key, NULL, body, body != NULL ? strlen(body) : 0);
+}
+
+/* The lower-case uuid data.<member> of a 201, or NULL after a failure. */
+static const char *
+created_id_at(const struct http_response *r, const char *member,
+    const char *file, int line)
+{
+	const char *id = jstr(jget(r->json, "data"), member);
+
+	if (!check_status_at(r, 201, file, line))
+		return NULL;
+	if (!check_true(id != NULL && is_lower_uuid(id), file, line,
+	    "201: expected data.%s, a lower-case uuid: %.300s", member,
+	    r->body ? r->body : ""))
+		return NULL;
+	return id;
+}
+
+const char *
+allotment_new_at(const struct scratch *s, const char *type, int32_t from,
+    int32_t until, int32_t cutoff, const int *qty, const char *file,
+    int line)
+{
+	return created_id_at(allotment_post(s->key, allotment_body(s, type,
+	    from, until, cutoff, qty)), "allotmentId", file, line);
+}
+
+cJSON *
+pickup_body(const struct scratch *s, int t, int32_t in, int32_t out, int q)
+{
+	cJSON *b = pool_json(cJSON_CreateObject());
+
+	cJSON_AddStringToObject(b, "checkInDate", day_s(in));
+	cJSON_AddStringToObject(b, "checkOutDate", day_s(out));
+	cJSON_AddStringToObject(b, "unitTypeId", s->types[t]);
+	if (q > 0)
+		cJSON_AddNumberToObject(b, "quantity", q);
+	cJSON_AddStringToObject(b, "ratePlanId", s->rate_plan);
+	cJSON_AddStringToObject(b, "guestProfileId", s->guest);
+	cJSON_AddStringToObject(b, "channelType", "group");
+	cJSON_AddStringToObject(b, "segment", "group");
+	cJSON_AddStringToObject(b, "bookerContactName", "CE Acme");
+	cJSON_AddStringToObject(b, "bookerContactEmail", "ce@acme.fr");
+	return b;
+}
+
+struct http_response *
+pickup_post(const char *allot, const char *key, const cJSON *body,
+    const char *idem)
+{
+	const char *text = pool_json_print(body);
+	const char *hdrs[2] = { NULL, NULL };
+
+	if (idem != NULL)
+		hdrs[0] = pool_printf("Idempotency-Key: %s", idem);
+	return pms_request("POST", pool_printf("/v1/allotments/%s/"
+	    "reservations", allot), key, hdrs, text, strlen(text));
+}
+
+const char *
+pickup_new_at(const struct scratch *s, const char *allot, int t, int32_t in,
+    int32_t out, int q, const char *file, int line)
+{
+	return created_id_at(pickup_post(allot, s->agent_key, pickup_body(s,
+	    t, in, out, q), NULL), "reservationId", file, line);
+}
+
+struct http_response *
+pickup_cancel(const char *allot, const char *rid, const char *key)
+{
+	return pms_request("POST", pool_printf("/v1/allotments/%s/"
+	    "reservations/%s/cancel", allot, rid), key, NULL, NULL, 0);
+}
+
+const char *
+sql_value_at(const char *file, int line, const char *sql, int n, ...)
+{
+	const struct db_rows *rows;
+	va_list ap;
+
+	va_start(ap, n);
+	rows = harness_sql_va(file, line, 1, sql, n, ap);
+	va_end(ap);
+	return rows != NULL && rows->nrows > 0 ? db_cell(rows, 0, 0) : NULL;
+}
+
+static const char picked_sql[] =
+    "SELECT picked FROM allotment_nights WHERE allotment_id = ? "
+    "AND unit_type_id = ? AND night = ?";
+
+long long
+picked_at(const char *allot, const char *type, int32_t night,
+    const char *file, int line)
+{
+	const char *v = sql_value_at(file, line, picked_sql, 3, allot, type,
+	    day_s(night));
+
+	return v != NULL ? atoll(v) : -1;
 }

@@ -11,6 +11,8 @@
 
 #include <stdint.h>
 
+#include "harness.h"
+
 #define SCRATCH_MAX_TYPES 4
 #define SCRATCH_MAX_UNITS 56	/* per type */
 
@@ -78,5 +80,80 @@ const char *inventory_snapshot_at(const char *type, int32_t from,
 long long available_at(const char *type, int32_t night, const char *file,
     int line);
 #define AVAILABLE(type, night)	available_at((type), (night), __FILE__, __LINE__)
+
+
+/* ---- validation answers ------------------------------------------------- */
+
+/*
+ * A 400 VALIDATION_FAILED whose details hold {"field": field, "rule":
+ * rule} (rule: the machine word of lib/validate.c, e.g. "required"; the
+ * "reason" beside it is the localised text).  only: and nothing else.
+ */
+int check_detail_at(const struct http_response *r, const char *field,
+    const char *rule, int only, const char *file, int line);
+#define CHECK_DETAIL(r, field, rule)					\
+	check_detail_at((r), (field), (rule), 0, __FILE__, __LINE__)
+#define CHECK_ONLY_DETAIL(r, field, rule)				\
+	check_detail_at((r), (field), (rule), 1, __FILE__, __LINE__)
+/* The number of details of r, -1 when it has none. */
+int detail_count(const struct http_response *r);
+
+/* ---- allotments (docs/allotments.md) ------------------------------------ */
+
+/*
+ * The body of a valid POST /v1/allotments for s (pool): allotmentType
+ * type ("allotment", "tentative"), period [from, until), cutoffDate
+ * cutoff, unitAllocations of s->types[i] x qty[i] for each qty[i] > 0
+ * (qty has s->ntypes items), channel group, EUR, minimumPickupPercent 70,
+ * penalty "5000", complimentaryRooms 1, contractualHeadcount 20,
+ * invoicingMode master_single, a billingFolioId.
+ */
+cJSON *allotment_body(const struct scratch *s, const char *type,
+    int32_t from, int32_t until, int32_t cutoff, const int *qty);
+/* Sets obj[key] to the JSON text raw (checked, then sent exactly as
+   written), or removes it when raw is NULL; returns obj. */
+cJSON *json_set(cJSON *obj, const char *key, const char *raw);
+
+struct http_response *allotment_post(const char *key, const cJSON *body);
+/* POST /v1/allotments/{id}/{action} (confirm, cancel); body may be NULL. */
+struct http_response *allotment_action(const char *id, const char *action,
+    const char *key, const char *body);
+/* A created allotment's id (201, lower-case uuid), or NULL. */
+const char *allotment_new_at(const struct scratch *s, const char *type,
+    int32_t from, int32_t until, int32_t cutoff, const int *qty,
+    const char *file, int line);
+#define ALLOTMENT_NEW(s, type, from, until, cutoff, ...)		\
+	allotment_new_at((s), (type), (from), (until), (cutoff),	\
+	    (const int []){ __VA_ARGS__ }, __FILE__, __LINE__)
+
+/*
+ * A valid pickup body for s: s->types[t] on [in, out), quantity q (0: not
+ * sent), s's rate plan and guest, group / group / "CE Acme" /
+ * "ce@acme.fr" (pool).
+ */
+cJSON *pickup_body(const struct scratch *s, int t, int32_t in, int32_t out,
+    int q);
+/* POST /v1/allotments/{id}/reservations; idem: an Idempotency-Key or NULL. */
+struct http_response *pickup_post(const char *allot, const char *key,
+    const cJSON *body, const char *idem);
+/* A pickup's reservationId (201, lower-case uuid), or NULL. */
+const char *pickup_new_at(const struct scratch *s, const char *allot, int t,
+    int32_t in, int32_t out, int q, const char *file, int line);
+#define PICKUP_NEW(s, allot, t, in, out, q)				\
+	pickup_new_at((s), (allot), (t), (in), (out), (q), __FILE__, __LINE__)
+/* POST /v1/allotments/{id}/reservations/{rid}/cancel. */
+struct http_response *pickup_cancel(const char *allot, const char *rid,
+    const char *key);
+
+/* allotment_nights.picked of (allot, type, night); -1 when no row. */
+long long picked_at(const char *allot, const char *type, int32_t night,
+    const char *file, int line);
+#define PICKED(allot, type, night)					\
+	picked_at((allot), (type), (night), __FILE__, __LINE__)
+/* The first cell of a one-value query with n string parameters (pool),
+   NULL when there is no row (a failure is recorded when the query fails). */
+const char *sql_value_at(const char *file, int line, const char *sql, int n,
+    ...);
+#define SQL_VALUE(...)		sql_value_at(__FILE__, __LINE__, __VA_ARGS__)
 
 #endif

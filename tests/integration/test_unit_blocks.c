@@ -37,28 +37,12 @@
 #include "db.h"
 #include "harness.h"
 #include "inventory.h"
+#include "scratch.h"
 
 #define UNIT_PARIS_05	"bbbbbbbb-0000-4000-8000-000000000005"
 #define UNIT_PARIS_06	"bbbbbbbb-0000-4000-8000-000000000006"
 
 /* ---- the database, read directly ----------------------------------------- */
-
-/*
- * Nights of the inventory horizon: PMS_HORIZON_DAYS of the environment
- * the server reads too (the test stack's pms.env), default 365.
- */
-static int
-horizon_at(const char *file, int line)
-{
-	static struct config cfg;
-	static int loaded;
-
-	if (!loaded && check_true(config_load(&cfg) == 0, file, line,
-	    "config_load failed (PMS_* environment)"))
-		loaded = 1;
-	return loaded ? cfg.horizon_days : 365;
-}
-#define HORIZON			horizon_at(__FILE__, __LINE__)
 
 /* The harness's SQL helper (harness.h): the rows of a query (pool), or
    1 for a statement that ran; NULL / 0 after recording a failure. */
@@ -76,53 +60,8 @@ qnum(const struct db_rows *rows)
 	return s != NULL ? atoll(s) : -1;
 }
 
-/* ---- dates --------------------------------------------------------------- */
+/* ---- scratch establishments (scratch.h) --------------------------------- */
 
-/* YYYY-MM-DD of days since 1970-01-01 (pool). */
-static const char *
-day_s(int32_t d)
-{
-	char b[DATE_STR_LEN + 1];
-
-	date_format(d, b);
-	return pool_strdup(b);
-}
-
-/* Today in zone, days since 1970-01-01; -1 after recording a failure. */
-static int32_t
-today_in_at(const char *zone, const char *file, int line)
-{
-	int32_t d = -1;
-
-	if (!check_true(tz_local_date(time(NULL), zone, &d) == 0, file, line,
-	    "tz_local_date(%s) failed", zone))
-		return -1;
-	return d;
-}
-#define TODAY_IN(zone)		today_in_at((zone), __FILE__, __LINE__)
-
-/* ---- scratch establishments ---------------------------------------------- */
-
-#define MAX_UNITS 56
-
-struct scratch {
-	const char *est, *type, *zone;
-	const char *key;		/* a manager key scoped to est */
-	const char *units[MAX_UNITS];
-	int nunits;
-	int32_t business;		/* its business date */
-	int32_t through;		/* business + horizon - 1 */
-};
-
-static const char est_ins_sql[] =
-    "INSERT INTO establishments (id, name, time_zone, business_date) "
-    "VALUES (?, ?, ?, ?)";
-static const char type_ins_sql[] =
-    "INSERT INTO unit_types (id, establishment_id, code, name) "
-    "VALUES (?, ?, 'ITB', 'itest unit blocks')";
-static const char unit_ins_sql[] =
-    "INSERT INTO units (id, establishment_id, unit_type_id, number, active) "
-    "VALUES (?, ?, ?, ?, 1)";
 static const char inactive_unit_ins_sql[] =
     "INSERT INTO units (id, establishment_id, unit_type_id, number, active) "
     "VALUES (?, ?, ?, 'OFF', 0)";
@@ -133,115 +72,9 @@ static const char through_get_sql[] =
     "SELECT DATE_FORMAT(inventory_through, '%Y-%m-%d') FROM establishments "
     "WHERE id = ?";
 
-struct materialize_ctx {
-	const char *est;
-	int32_t from, through;
-};
-
-static int
-materialize_tx(struct db *db, void *arg)
-{
-	struct materialize_ctx *m = arg;
-
-	return inventory_materialize(db, m->est, m->from, m->through);
-}
-
-/*
- * Makes sure the establishment's inventory rows exist from `from` (its
- * business date) to from + horizon - 1, as the night audit and the first
- * write of an establishment do (lib/inventory.c, docs/inventory.md).
- */
-static int
-materialize_at(const char *est, int32_t from, const char *file, int line)
-{
-	struct materialize_ctx m;
-	struct db *db = harness_db_at(file, line);
-	int rc;
-
-	if (db == NULL)
-		return 0;
-	m.est = est;
-	m.from = from;
-	m.through = from + horizon_at(file, line) - 1;
-	rc = db_transaction(db, materialize_tx, &m);
-	return check_true(rc == 0, file, line, "inventory_materialize(%s, %s, "
-	    "%s): %d (%u %s)", est, day_s(m.from), day_s(m.through), rc,
-	    db_errno(db), db_error(db));
-}
-#define MATERIALIZE(est, from)	materialize_at((est), (from), __FILE__, __LINE__)
-
-/*
- * The night audit of the admin tool moves the establishment's business
- * date to `to` and extends its horizon (docs/admin.md).  1, or 0 after
- * recording a failure.
- */
-static int
-night_audit_at(const char *est, int32_t to, const char *file, int line)
-{
-	const char *out = admin_run_at(file, line, "night-audit",
-	    "--establishment", est, "--to", day_s(to), (const char *)NULL);
-	const char *bd = out != NULL ? kv_get(out, "business-date") : NULL;
-
-	return out != NULL && check_true(bd != NULL && strcmp(bd, day_s(to))
-	    == 0, file, line, "night-audit --to %s printed: %s", day_s(to),
-	    out);
-}
-#define NIGHT_AUDIT(est, to)	night_audit_at((est), (to), __FILE__, __LINE__)
-
-/* A key of role for est from the admin tool (pool), or NULL. */
-static const char *
-scratch_key_at(const char *est, const char *role, const char *file, int line)
-{
-	const char *out = admin_run_at(file, line, "api-key", "add", "--role",
-	    role, "--establishment", est, "--label", "itest unit blocks",
-	    (const char *)NULL);
-	const char *key = out != NULL ? kv_get(out, "key") : NULL;
-
-	check_true(key != NULL && key[0] != '\0', file, line,
-	    "api-key add printed no key=: %s", out ? out : "(nothing)");
-	return key;
-}
-#define SCRATCH_KEY(est, role)	scratch_key_at((est), (role), __FILE__, __LINE__)
-
-/*
- * A fresh establishment in zone with business date `business`, one unit
- * type of nunits active units, and a manager key scoped to it; its
- * inventory rows are materialised when materialise is set.  1, or 0 after
- * recording a failure.
- */
-static int
-scratch_new_at(struct scratch *s, int nunits, const char *zone,
-    int32_t business, int materialise, const char *file, int line)
-{
-	int i;
-
-	memset(s, 0, sizeof(*s));
-	if (!check_true(nunits <= MAX_UNITS, file, line, "too many units"))
-		return 0;
-	s->est = fresh_uuid();
-	s->type = fresh_uuid();
-	s->zone = zone;
-	s->business = business;
-	if (!x_at(file, line, est_ins_sql, 4, s->est, pool_printf("itest "
-	    "unit blocks %.8s", s->est), zone, day_s(business)) ||
-	    !x_at(file, line, type_ins_sql, 2, s->type, s->est))
-		return 0;
-	for (i = 0; i < nunits; i++) {
-		s->units[i] = fresh_uuid();
-		if (!x_at(file, line, unit_ins_sql, 4, s->units[i], s->est,
-		    s->type, pool_printf("B%02d", i + 1)))
-			return 0;
-	}
-	s->nunits = nunits;
-	s->through = business + horizon_at(file, line) - 1;
-	if (materialise && !materialize_at(s->est, business, file, line))
-		return 0;
-	return (s->key = scratch_key_at(s->est, "manager", file, line)) != NULL;
-}
-/* In UTC, business date today: the common case. */
-#define SCRATCH(s, n)		scratch_new_at((s), (n), "UTC", \
-				    today_in_at("UTC", __FILE__, __LINE__), 1, \
-				    __FILE__, __LINE__)
+/* One unit type of n units, in UTC, business date today: the common case. */
+#define SCRATCH(s, n)		SCRATCH_NEW((s), 1, (n), "UTC", \
+				    TODAY_IN("UTC"), 1)
 
 /* ---- inventory rows ------------------------------------------------------ */
 
@@ -505,12 +338,12 @@ check_released_at(const struct http_response *r, const char *unit,
 
 /* Unit i of s blocked by its manager: the refId (pool), or NULL. */
 #define BLOCK_OK(s, i, kind, from, until, n) \
-	check_created_at(post_block((s)->units[i], (s)->key, (kind), (from), \
-	    (until)), (s)->units[i], (n), __FILE__, __LINE__)
+	check_created_at(post_block((s)->units[0][i], (s)->key, (kind), (from), \
+	    (until)), (s)->units[0][i], (n), __FILE__, __LINE__)
 /* Block ref of unit i of s returned to service by its manager. */
 #define RETURN_OK(s, i, ref, n) \
-	check_released_at(del_block((s)->units[i], (ref), (s)->key), \
-	    (s)->units[i], (ref), (n), __FILE__, __LINE__)
+	check_released_at(del_block((s)->units[0][i], (ref), (s)->key), \
+	    (s)->units[0][i], (ref), (n), __FILE__, __LINE__)
 
 /*
  * 400 VALIDATION_FAILED whose details name each of fields (NULL-ended),
@@ -618,7 +451,7 @@ TEST(manager_blocks_a_unit_201_with_ref_id_unit_id_and_nights_blocked)
 	ref = BLOCK_OK(&s, 0, "ooo", from, from + 3, 3);
 	REQUIRE(ref != NULL);
 	/* Stored as sent, refId being the block's id. */
-	REQUIRE((b = BLOCKS(s.units[0])) != NULL);
+	REQUIRE((b = BLOCKS(s.units[0][0])) != NULL);
 	REQUIRE(CHECKF(b->nrows == 1, "%d blocks stored, expected 1",
 	    b->nrows));
 	CHECK_STR(lower(ref), db_cell(b, 0, B_ID));
@@ -635,13 +468,13 @@ TEST(a_block_takes_one_unit_of_its_type_on_each_night_of_the_half_open_window)
 	int32_t from;
 
 	REQUIRE(SCRATCH(&s, 3));
-	REQUIRE((before = NIGHTS(s.type)) != NULL);
+	REQUIRE((before = NIGHTS(s.types[0])) != NULL);
 	REQUIRE(CHECK_INT(s.through - s.business + 1, before->nrows));
 	from = s.business + 20;
 	REQUIRE(BLOCK_OK(&s, 1, "ooo", from, from + 4, 4) != NULL);
 	/* from .. from+3 blocked; from-1 and from+4 (the end date) not. */
-	CHECK_NIGHTS_MOVED(s.type, before, from, from + 4, 1);
-	CHECK_AVAILABLE(s.type);
+	CHECK_NIGHTS_MOVED(s.types[0], before, from, from + 4, 1);
+	CHECK_AVAILABLE(s.types[0]);
 }
 
 TEST(oos_block_is_accepted_and_listed_by_get_unit_with_kind_oos)
@@ -653,11 +486,11 @@ TEST(oos_block_is_accepted_and_listed_by_get_unit_with_kind_oos)
 	int32_t from;
 
 	REQUIRE(SCRATCH(&s, 2));
-	REQUIRE((before = NIGHTS(s.type)) != NULL);
+	REQUIRE((before = NIGHTS(s.types[0])) != NULL);
 	from = s.business + 2;
 	REQUIRE((ref = BLOCK_OK(&s, 0, "oos", from, from + 1, 1)) != NULL);
-	CHECK_NIGHTS_MOVED(s.type, before, from, from + 1, 1);
-	REQUIRE((blocks = UNIT_BLOCKS_JSON(s.units[0], s.key)) != NULL);
+	CHECK_NIGHTS_MOVED(s.types[0], before, from, from + 1, 1);
+	REQUIRE((blocks = UNIT_BLOCKS_JSON(s.units[0][0], s.key)) != NULL);
 	REQUIRE(CHECKF((b = block_listed(blocks, ref)) != NULL,
 	    "GET unit does not list block %s: %s", ref, jshow(blocks)));
 	CHECK_JSON_STR(b, "kind", "oos");
@@ -675,12 +508,11 @@ TEST(open_ended_block_takes_every_night_to_the_horizon_and_counts_them)
 	int bad = 0;
 
 	/* Not materialised: the write makes the rows it needs. */
-	REQUIRE(scratch_new_at(&s, 2, "UTC", TODAY_IN("UTC"), 0, __FILE__,
-	    __LINE__));
+	REQUIRE(SCRATCH_NEW(&s, 1, 2, "UTC", TODAY_IN("UTC"), 0));
 	from = s.business + 5;
 	REQUIRE((ref = BLOCK_OK(&s, 0, "ooo", from, UNTIL_ABSENT,
 	    HORIZON - 5)) != NULL);
-	REQUIRE((after = NIGHTS(s.type)) != NULL);
+	REQUIRE((after = NIGHTS(s.types[0])) != NULL);
 	CHECKF(after->nrows == HORIZON && night_row(after,
 	    s.business) == 0, "rows from the business date %s: %d rows, "
 	    "first %s, expected %d from %s", day_s(s.business), after->nrows,
@@ -693,7 +525,7 @@ TEST(open_ended_block_takes_every_night_to_the_horizon_and_counts_them)
 			    night_val(after, d, N_BLOCKED), d >= from);
 	if ((th = Q(through_get_sql, 1, s.est)) != NULL)
 		CHECK_STR(day_s(s.through), db_cell(th, 0, 0));
-	REQUIRE((blocks = UNIT_BLOCKS_JSON(s.units[0], s.key)) != NULL);
+	REQUIRE((blocks = UNIT_BLOCKS_JSON(s.units[0][0], s.key)) != NULL);
 	REQUIRE(CHECKF((b = block_listed(blocks, ref)) != NULL,
 	    "GET unit does not list block %s: %s", ref, jshow(blocks)));
 	CHECK_JSON_NULL(b, "oooUntil");
@@ -707,11 +539,10 @@ TEST(first_block_of_an_establishment_without_inventory_rows_makes_them_and_takes
 	int32_t from, d;
 	int bad = 0;
 
-	REQUIRE(scratch_new_at(&s, 3, "UTC", TODAY_IN("UTC"), 0, __FILE__,
-	    __LINE__));
+	REQUIRE(SCRATCH_NEW(&s, 1, 3, "UTC", TODAY_IN("UTC"), 0));
 	from = s.business + 3;
 	REQUIRE(BLOCK_OK(&s, 2, "oos", from, from + 3, 3) != NULL);
-	REQUIRE((after = NIGHTS(s.type)) != NULL);
+	REQUIRE((after = NIGHTS(s.types[0])) != NULL);
 	CHECKF(after->nrows >= from + 3 - s.business && night_row(after,
 	    s.business) == 0, "rows from the business date %s: %d rows, "
 	    "first %s", day_s(s.business), after->nrows,
@@ -732,12 +563,12 @@ TEST(null_ooo_until_is_open_ended_like_an_absent_one)
 	int32_t from;
 
 	REQUIRE(SCRATCH(&s, 2));
-	REQUIRE((before = NIGHTS(s.type)) != NULL);
+	REQUIRE((before = NIGHTS(s.types[0])) != NULL);
 	from = s.business + 100;
 	REQUIRE(BLOCK_OK(&s, 1, "oos", from, UNTIL_NULL, HORIZON - 100) !=
 	    NULL);
-	CHECK_NIGHTS_MOVED(s.type, before, from, s.through + 1, 1);
-	if ((b = BLOCKS(s.units[1])) != NULL && CHECK_INT(1, b->nrows))
+	CHECK_NIGHTS_MOVED(s.types[0], before, from, s.through + 1, 1);
+	if ((b = BLOCKS(s.units[0][1])) != NULL && CHECK_INT(1, b->nrows))
 		CHECKF(db_cell(b, 0, B_UNTIL) == NULL, "ooo_until stored %s, "
 		    "expected NULL", db_cell(b, 0, B_UNTIL));
 }
@@ -752,7 +583,7 @@ TEST(an_open_ended_block_takes_the_nights_the_horizon_reaches_later)
 	    HORIZON - 30) != NULL);
 	/* The night audit: business date + 1, horizon one night further. */
 	REQUIRE(NIGHT_AUDIT(s.est, s.business + 1));
-	REQUIRE((after = NIGHTS(s.type)) != NULL);
+	REQUIRE((after = NIGHTS(s.types[0])) != NULL);
 	CHECK_INT(1, night_val(after, s.through + 1, N_BLOCKED));
 	CHECK_INT(1, night_val(after, s.through, N_BLOCKED));
 }
@@ -764,10 +595,10 @@ TEST(ooo_from_yesterday_is_accepted_and_nights_count_from_the_business_date)
 
 	/* today = business date in UTC; yesterday has no inventory row. */
 	REQUIRE(SCRATCH(&s, 2));
-	REQUIRE((before = NIGHTS(s.type)) != NULL);
+	REQUIRE((before = NIGHTS(s.types[0])) != NULL);
 	REQUIRE(BLOCK_OK(&s, 0, "ooo", s.business - 1, s.business + 2, 2) !=
 	    NULL);
-	CHECK_NIGHTS_MOVED(s.type, before, s.business, s.business + 2, 1);
+	CHECK_NIGHTS_MOVED(s.types[0], before, s.business, s.business + 2, 1);
 }
 
 TEST(ooo_from_is_checked_against_today_in_the_establishment_time_zone)
@@ -789,17 +620,17 @@ TEST(ooo_from_is_checked_against_today_in_the_establishment_time_zone)
 	REQUIRE((utc = TODAY_IN("UTC")) >= 0 && (local = TODAY_IN(zone)) >= 0);
 	REQUIRE(CHECKF(local != utc, "%s: local date %s = UTC date", zone,
 	    day_s(local)));
-	REQUIRE(scratch_new_at(&s, 2, zone, local - 1, 1, __FILE__, __LINE__));
-	REQUIRE((before = NIGHTS(s.type)) != NULL);
+	REQUIRE(SCRATCH_NEW(&s, 1, 2, zone, local - 1, 1));
+	REQUIRE((before = NIGHTS(s.types[0])) != NULL);
 	/* local today - 2: refused, whatever the UTC date says. */
-	r = post_block(s.units[1], s.key, "ooo", local - 2, local + 3);
+	r = post_block(s.units[0][1], s.key, "ooo", local - 2, local + 3);
 	CHECK_INVALID(r, "oooFrom");
-	CHECK_NBLOCKS(s.units[1], 0);
-	CHECK_NIGHTS_SAME(s.type, before);
+	CHECK_NBLOCKS(s.units[0][1], 0);
+	CHECK_NIGHTS_SAME(s.types[0], before);
 	/* local today - 1: accepted, whatever the UTC date says. */
-	r = post_block(s.units[0], s.key, "ooo", local - 1, local + 3);
-	if (CHECK_CREATED(r, s.units[0], 4) != NULL)
-		CHECK_NIGHTS_MOVED(s.type, before, local - 1, local + 3, 1);
+	r = post_block(s.units[0][0], s.key, "ooo", local - 1, local + 3);
+	if (CHECK_CREATED(r, s.units[0][0], 4) != NULL)
+		CHECK_NIGHTS_MOVED(s.types[0], before, local - 1, local + 3, 1);
 }
 
 TEST(upper_case_unit_id_is_accepted_and_answered_in_lower_case)
@@ -810,16 +641,16 @@ TEST(upper_case_unit_id_is_accepted_and_answered_in_lower_case)
 	int32_t from;
 
 	REQUIRE(SCRATCH(&s, 2));
-	REQUIRE((before = NIGHTS(s.type)) != NULL);
+	REQUIRE((before = NIGHTS(s.types[0])) != NULL);
 	from = s.business + 7;
-	REQUIRE((ref = CHECK_CREATED(post_block(pool_upper(s.units[0]), s.key,
-	    "ooo", from, from + 2), s.units[0], 2)) != NULL);
-	CHECK_NBLOCKS(s.units[0], 1);
-	CHECK_NIGHTS_MOVED(s.type, before, from, from + 2, 1);
+	REQUIRE((ref = CHECK_CREATED(post_block(pool_upper(s.units[0][0]), s.key,
+	    "ooo", from, from + 2), s.units[0][0], 2)) != NULL);
+	CHECK_NBLOCKS(s.units[0][0], 1);
+	CHECK_NIGHTS_MOVED(s.types[0], before, from, from + 2, 1);
 	/* The return to service, unit and refId in upper case. */
-	CHECK_RELEASED(del_block(pool_upper(s.units[0]), pool_upper(ref),
-	    s.key), s.units[0], ref, 2);
-	CHECK_NIGHTS_SAME(s.type, before);
+	CHECK_RELEASED(del_block(pool_upper(s.units[0][0]), pool_upper(ref),
+	    s.key), s.units[0][0], ref, 2);
+	CHECK_NIGHTS_SAME(s.types[0], before);
 }
 
 TEST(paris_manager_blocks_a_demo_unit_and_returns_it_to_service)
@@ -856,15 +687,15 @@ TEST(block_without_a_valid_api_key_is_401_unauthenticated_and_blocks_nothing)
 	const char *body;
 
 	REQUIRE(SCRATCH(&s, 1));
-	REQUIRE((before = NIGHTS(s.type)) != NULL);
+	REQUIRE((before = NIGHTS(s.types[0])) != NULL);
 	body = block_body("ooo", s.business + 3, s.business + 5);
-	CHECK_PMS_ERROR(post_raw(s.units[0], NULL, body, NULL), 401,
+	CHECK_PMS_ERROR(post_raw(s.units[0][0], NULL, body, NULL), 401,
 	    "UNAUTHENTICATED");
-	CHECK_PMS_ERROR(post_raw(s.units[0], "pms_0000000000000000000000000"
+	CHECK_PMS_ERROR(post_raw(s.units[0][0], "pms_0000000000000000000000000"
 	    "000000000000000000000000000000000000000", body, NULL), 401,
 	    "UNAUTHENTICATED");
-	CHECK_NBLOCKS(s.units[0], 0);
-	CHECK_NIGHTS_SAME(s.type, before);
+	CHECK_NBLOCKS(s.units[0][0], 0);
+	CHECK_NIGHTS_SAME(s.types[0], before);
 }
 
 /*
@@ -923,13 +754,13 @@ TEST(block_of_an_inactive_unit_is_409_unit_inactive_and_changes_no_night)
 
 	REQUIRE(SCRATCH(&s, 2));
 	/* A unit of the type that is not in inventory (total counts 2). */
-	REQUIRE(X(inactive_unit_ins_sql, 3, off, s.est, s.type));
-	REQUIRE((before = NIGHTS(s.type)) != NULL);
+	REQUIRE(X(inactive_unit_ins_sql, 3, off, s.est, s.types[0]));
+	REQUIRE((before = NIGHTS(s.types[0])) != NULL);
 	REQUIRE(CHECK_INT(2, night_val(before, s.business, N_TOTAL)));
 	CHECK_PMS_ERROR(post_block(off, s.key, "ooo", s.business + 3,
 	    s.business + 5), 409, "UNIT_INACTIVE");
 	CHECK_NBLOCKS(off, 0);
-	CHECK_NIGHTS_SAME(s.type, before);
+	CHECK_NIGHTS_SAME(s.types[0], before);
 }
 
 TEST(ooo_from_before_today_minus_one_is_400_naming_ooo_from_and_blocks_nothing)
@@ -938,13 +769,13 @@ TEST(ooo_from_before_today_minus_one_is_400_naming_ooo_from_and_blocks_nothing)
 	struct db_rows *before;
 
 	REQUIRE(SCRATCH(&s, 1));
-	REQUIRE((before = NIGHTS(s.type)) != NULL);
-	CHECK_INVALID(post_block(s.units[0], s.key, "ooo", s.business - 2,
+	REQUIRE((before = NIGHTS(s.types[0])) != NULL);
+	CHECK_INVALID(post_block(s.units[0][0], s.key, "ooo", s.business - 2,
 	    s.business + 3), "oooFrom");
-	CHECK_INVALID(post_block(s.units[0], s.key, "ooo", s.business - 30,
+	CHECK_INVALID(post_block(s.units[0][0], s.key, "ooo", s.business - 30,
 	    UNTIL_ABSENT), "oooFrom");
-	CHECK_NBLOCKS(s.units[0], 0);
-	CHECK_NIGHTS_SAME(s.type, before);
+	CHECK_NBLOCKS(s.units[0][0], 0);
+	CHECK_NIGHTS_SAME(s.types[0], before);
 }
 
 TEST(ooo_until_not_after_ooo_from_is_400_naming_ooo_until_and_blocks_nothing)
@@ -954,14 +785,14 @@ TEST(ooo_until_not_after_ooo_from_is_400_naming_ooo_until_and_blocks_nothing)
 	int32_t from;
 
 	REQUIRE(SCRATCH(&s, 1));
-	REQUIRE((before = NIGHTS(s.type)) != NULL);
+	REQUIRE((before = NIGHTS(s.types[0])) != NULL);
 	from = s.business + 5;
-	CHECK_INVALID(post_block(s.units[0], s.key, "ooo", from, from),
+	CHECK_INVALID(post_block(s.units[0][0], s.key, "ooo", from, from),
 	    "oooUntil");
-	CHECK_INVALID(post_block(s.units[0], s.key, "ooo", from, from - 1),
+	CHECK_INVALID(post_block(s.units[0][0], s.key, "ooo", from, from - 1),
 	    "oooUntil");
-	CHECK_NBLOCKS(s.units[0], 0);
-	CHECK_NIGHTS_SAME(s.type, before);
+	CHECK_NBLOCKS(s.units[0][0], 0);
+	CHECK_NIGHTS_SAME(s.types[0], before);
 }
 
 TEST(every_bad_field_is_listed_in_one_400_and_nothing_is_blocked)
@@ -972,8 +803,8 @@ TEST(every_bad_field_is_listed_in_one_400_and_nothing_is_blocked)
 	int32_t b;
 
 	REQUIRE(SCRATCH(&s, 1));
-	REQUIRE((before = NIGHTS(s.type)) != NULL);
-	u = s.units[0];
+	REQUIRE((before = NIGHTS(s.types[0])) != NULL);
+	u = s.units[0][0];
 	b = s.business;
 	/* required fields */
 	CHECK_INVALID(post_raw(u, s.key, "{}", NULL), "kind", "oooFrom");
@@ -1001,7 +832,7 @@ TEST(every_bad_field_is_listed_in_one_400_and_nothing_is_blocked)
 	    "\"oooFrom\":\"%s\",\"oooUntil\":\"soon\"}", day_s(b + 2)), NULL),
 	    "kind", "oooUntil");
 	CHECK_NBLOCKS(u, 0);
-	CHECK_NIGHTS_SAME(s.type, before);
+	CHECK_NIGHTS_SAME(s.types[0], before);
 }
 
 TEST(overlapping_block_of_the_same_unit_is_409_unit_already_blocked_and_takes_nothing)
@@ -1013,22 +844,22 @@ TEST(overlapping_block_of_the_same_unit_is_409_unit_already_blocked_and_takes_no
 	REQUIRE(SCRATCH(&s, 3));
 	from = s.business + 10;
 	REQUIRE(BLOCK_OK(&s, 0, "ooo", from, from + 5, 5) != NULL);
-	REQUIRE((before = NIGHTS(s.type)) != NULL);
+	REQUIRE((before = NIGHTS(s.types[0])) != NULL);
 	/* the last night, the first night, inside, around, open-ended */
-	CHECK_PMS_ERROR(post_block(s.units[0], s.key, "ooo", from + 4,
+	CHECK_PMS_ERROR(post_block(s.units[0][0], s.key, "ooo", from + 4,
 	    from + 9), 409, "UNIT_ALREADY_BLOCKED");
-	CHECK_PMS_ERROR(post_block(s.units[0], s.key, "oos", from - 3,
+	CHECK_PMS_ERROR(post_block(s.units[0][0], s.key, "oos", from - 3,
 	    from + 1), 409, "UNIT_ALREADY_BLOCKED");
-	CHECK_PMS_ERROR(post_block(s.units[0], s.key, "ooo", from + 1,
+	CHECK_PMS_ERROR(post_block(s.units[0][0], s.key, "ooo", from + 1,
 	    from + 2), 409, "UNIT_ALREADY_BLOCKED");
-	CHECK_PMS_ERROR(post_block(s.units[0], s.key, "ooo", from - 1,
+	CHECK_PMS_ERROR(post_block(s.units[0][0], s.key, "ooo", from - 1,
 	    from + 6), 409, "UNIT_ALREADY_BLOCKED");
-	CHECK_PMS_ERROR(post_block(s.units[0], s.key, "ooo", s.business + 1,
+	CHECK_PMS_ERROR(post_block(s.units[0][0], s.key, "ooo", s.business + 1,
 	    UNTIL_ABSENT), 409, "UNIT_ALREADY_BLOCKED");
-	CHECK_PMS_ERROR(post_block(pool_upper(s.units[0]), s.key, "ooo",
+	CHECK_PMS_ERROR(post_block(pool_upper(s.units[0][0]), s.key, "ooo",
 	    from + 2, from + 3), 409, "UNIT_ALREADY_BLOCKED");
-	CHECK_NBLOCKS(s.units[0], 1);
-	CHECK_NIGHTS_SAME(s.type, before);
+	CHECK_NBLOCKS(s.units[0][0], 1);
+	CHECK_NIGHTS_SAME(s.types[0], before);
 	/* Another unit of the type on the same nights is no overlap. */
 	BLOCK_OK(&s, 1, "ooo", from, from + 5, 5);
 }
@@ -1040,14 +871,14 @@ TEST(blocks_of_one_unit_that_only_touch_do_not_overlap)
 	int32_t from;
 
 	REQUIRE(SCRATCH(&s, 2));
-	REQUIRE((before = NIGHTS(s.type)) != NULL);
+	REQUIRE((before = NIGHTS(s.types[0])) != NULL);
 	from = s.business + 10;
 	REQUIRE(BLOCK_OK(&s, 0, "ooo", from, from + 5, 5) != NULL);
 	/* Half-open: the end date of one is the first night of the next. */
 	BLOCK_OK(&s, 0, "ooo", from + 5, from + 7, 2);
 	BLOCK_OK(&s, 0, "oos", from - 2, from, 2);
-	CHECK_NBLOCKS(s.units[0], 3);
-	CHECK_NIGHTS_MOVED(s.type, before, from - 2, from + 7, 1);
+	CHECK_NBLOCKS(s.units[0][0], 3);
+	CHECK_NIGHTS_MOVED(s.types[0], before, from - 2, from + 7, 1);
 }
 
 TEST(an_open_ended_block_overlaps_every_later_block_of_the_unit)
@@ -1060,15 +891,15 @@ TEST(an_open_ended_block_overlaps_every_later_block_of_the_unit)
 	from = s.business + 50;
 	REQUIRE(BLOCK_OK(&s, 0, "ooo", from, UNTIL_ABSENT, HORIZON - 50) !=
 	    NULL);
-	REQUIRE((before = NIGHTS(s.type)) != NULL);
-	CHECK_PMS_ERROR(post_block(s.units[0], s.key, "ooo", from + 200,
+	REQUIRE((before = NIGHTS(s.types[0])) != NULL);
+	CHECK_PMS_ERROR(post_block(s.units[0][0], s.key, "ooo", from + 200,
 	    from + 201), 409, "UNIT_ALREADY_BLOCKED");
-	CHECK_PMS_ERROR(post_block(s.units[0], s.key, "ooo", from + 1,
+	CHECK_PMS_ERROR(post_block(s.units[0][0], s.key, "ooo", from + 1,
 	    UNTIL_NULL), 409, "UNIT_ALREADY_BLOCKED");
-	CHECK_NIGHTS_SAME(s.type, before);
+	CHECK_NIGHTS_SAME(s.types[0], before);
 	/* Before it, up to its first night: no overlap. */
 	BLOCK_OK(&s, 0, "ooo", from - 3, from, 3);
-	CHECK_NBLOCKS(s.units[0], 2);
+	CHECK_NBLOCKS(s.units[0][0], 2);
 }
 
 TEST(block_that_would_leave_a_night_below_zero_is_409_capacity_saturated_and_changes_no_night)
@@ -1080,24 +911,24 @@ TEST(block_that_would_leave_a_night_below_zero_is_409_capacity_saturated_and_cha
 	REQUIRE(SCRATCH(&s, 3));
 	from = s.business + 12;
 	/* 3 units: from+2 fully committed, from+1 has one unit left. */
-	REQUIRE(X(committed_set_sql, 3, "3", s.type, day_s(from + 2)));
-	REQUIRE(X(committed_set_sql, 3, "2", s.type, day_s(from + 1)));
-	REQUIRE((before = NIGHTS(s.type)) != NULL);
+	REQUIRE(X(committed_set_sql, 3, "3", s.types[0], day_s(from + 2)));
+	REQUIRE(X(committed_set_sql, 3, "2", s.types[0], day_s(from + 1)));
+	REQUIRE((before = NIGHTS(s.types[0])) != NULL);
 	REQUIRE(CHECK_INT(0, 3 - night_val(before, from + 2, N_COMMITTED) -
 	    night_val(before, from + 2, N_BLOCKED)));
-	CHECK_PMS_ERROR(post_block(s.units[0], s.key, "ooo", from, from + 4),
+	CHECK_PMS_ERROR(post_block(s.units[0][0], s.key, "ooo", from, from + 4),
 	    409, "CAPACITY_SATURATED");
-	CHECK_PMS_ERROR(post_block(s.units[1], s.key, "oos", from + 2,
+	CHECK_PMS_ERROR(post_block(s.units[0][1], s.key, "oos", from + 2,
 	    UNTIL_ABSENT), 409, "CAPACITY_SATURATED");
-	CHECK_NBLOCKS(s.units[0], 0);
-	CHECK_NBLOCKS(s.units[1], 0);
-	CHECK_NIGHTS_SAME(s.type, before);
+	CHECK_NBLOCKS(s.units[0][0], 0);
+	CHECK_NBLOCKS(s.units[0][1], 0);
+	CHECK_NIGHTS_SAME(s.types[0], before);
 	/* The nights around the full one still have room. */
 	BLOCK_OK(&s, 0, "ooo", from, from + 2, 2);
 	BLOCK_OK(&s, 1, "ooo", from + 3, from + 6, 3);
-	check_nights_at(before, NIGHTS(s.type), from, from + 6, 1, from + 2,
+	check_nights_at(before, NIGHTS(s.types[0]), from, from + 6, 1, from + 2,
 	    __FILE__, __LINE__);
-	CHECK_AVAILABLE(s.type);
+	CHECK_AVAILABLE(s.types[0]);
 }
 
 TEST(blocks_count_against_each_other_a_second_unit_on_the_last_free_night_is_409_capacity_saturated)
@@ -1108,14 +939,14 @@ TEST(blocks_count_against_each_other_a_second_unit_on_the_last_free_night_is_409
 
 	REQUIRE(SCRATCH(&s, 3));
 	from = s.business + 8;
-	REQUIRE(X(committed_set_sql, 3, "2", s.type, day_s(from)));
+	REQUIRE(X(committed_set_sql, 3, "2", s.types[0], day_s(from)));
 	REQUIRE(BLOCK_OK(&s, 0, "ooo", from, from + 1, 1) != NULL);
-	REQUIRE((before = NIGHTS(s.type)) != NULL);
-	CHECK_PMS_ERROR(post_block(s.units[1], s.key, "ooo", from - 1,
+	REQUIRE((before = NIGHTS(s.types[0])) != NULL);
+	CHECK_PMS_ERROR(post_block(s.units[0][1], s.key, "ooo", from - 1,
 	    from + 2), 409, "CAPACITY_SATURATED");
-	CHECK_NBLOCKS(s.units[1], 0);
-	CHECK_NIGHTS_SAME(s.type, before);
-	CHECK_AVAILABLE(s.type);
+	CHECK_NBLOCKS(s.units[0][1], 0);
+	CHECK_NIGHTS_SAME(s.types[0], before);
+	CHECK_AVAILABLE(s.types[0]);
 }
 
 /* ======================================================================== */
@@ -1132,21 +963,21 @@ TEST(repeat_with_the_same_idempotency_key_and_body_replays_the_201_and_blocks_on
 	int32_t from;
 
 	REQUIRE(SCRATCH(&s, 2));
-	REQUIRE((before = NIGHTS(s.type)) != NULL);
+	REQUIRE((before = NIGHTS(s.types[0])) != NULL);
 	from = s.business + 15;
 	body = block_body("ooo", from, from + 3);
-	a = post_raw(s.units[0], s.key, body, hdr);
-	REQUIRE(CHECK_CREATED(a, s.units[0], 3) != NULL);
+	a = post_raw(s.units[0][0], s.key, body, hdr);
+	REQUIRE(CHECK_CREATED(a, s.units[0][0], 3) != NULL);
 	CHECKF(http_header(a, "Idempotent-Replayed") == NULL,
 	    "the first answer says it is replayed");
-	b = post_raw(s.units[0], s.key, body, hdr);
+	b = post_raw(s.units[0][0], s.key, body, hdr);
 	CHECK_STATUS(b, 201);
 	CHECK_STR("true", http_header(b, "Idempotent-Replayed"));
 	CHECKF(a->body_len == b->body_len && memcmp(a->body, b->body,
 	    a->body_len) == 0, "the replay differs:\n#     first:  %s\n"
 	    "#     second: %s", a->body, b->body);
-	CHECK_NBLOCKS(s.units[0], 1);
-	CHECK_NIGHTS_MOVED(s.type, before, from, from + 3, 1);
+	CHECK_NBLOCKS(s.units[0][0], 1);
+	CHECK_NIGHTS_MOVED(s.types[0], before, from, from + 3, 1);
 }
 
 TEST(same_idempotency_key_with_another_body_is_409_idempotency_key_reused_and_blocks_nothing_more)
@@ -1160,17 +991,17 @@ TEST(same_idempotency_key_with_another_body_is_409_idempotency_key_reused_and_bl
 
 	REQUIRE(SCRATCH(&s, 2));
 	from = s.business + 15;
-	REQUIRE(CHECK_CREATED(post_raw(s.units[0], s.key, block_body("ooo",
-	    from, from + 3), hdr), s.units[0], 3) != NULL);
-	REQUIRE((before = NIGHTS(s.type)) != NULL);
+	REQUIRE(CHECK_CREATED(post_raw(s.units[0][0], s.key, block_body("ooo",
+	    from, from + 3), hdr), s.units[0][0], 3) != NULL);
+	REQUIRE((before = NIGHTS(s.types[0])) != NULL);
 	/* Nights that do not overlap: without the key, a 201. */
-	r = post_raw(s.units[0], s.key, block_body("ooo", from + 10,
+	r = post_raw(s.units[0][0], s.key, block_body("ooo", from + 10,
 	    from + 12), hdr);
 	CHECK_PMS_ERROR(r, 409, "IDEMPOTENCY_KEY_REUSED");
 	CHECKF(http_header(r, "Idempotent-Replayed") == NULL,
 	    "a refused reuse says it is replayed");
-	CHECK_NBLOCKS(s.units[0], 1);
-	CHECK_NIGHTS_SAME(s.type, before);
+	CHECK_NBLOCKS(s.units[0][0], 1);
+	CHECK_NIGHTS_SAME(s.types[0], before);
 }
 
 /* ======================================================================== */
@@ -1186,19 +1017,19 @@ TEST(return_to_service_answers_200_with_the_nights_released_and_frees_them)
 	int32_t from;
 
 	REQUIRE(SCRATCH(&s, 2));
-	REQUIRE((before = NIGHTS(s.type)) != NULL);
+	REQUIRE((before = NIGHTS(s.types[0])) != NULL);
 	from = s.business + 3;
 	REQUIRE((ref = BLOCK_OK(&s, 0, "oos", from, from + 5, 5)) != NULL);
-	REQUIRE((blocks = UNIT_BLOCKS_JSON(s.units[0], s.key)) != NULL);
+	REQUIRE((blocks = UNIT_BLOCKS_JSON(s.units[0][0], s.key)) != NULL);
 	REQUIRE(CHECKF(block_listed(blocks, ref) != NULL, "GET unit does not "
 	    "list block %s before its return: %s", ref, jshow(blocks)));
 	RETURN_OK(&s, 0, ref, 5);
-	CHECK_NIGHTS_SAME(s.type, before);
-	if ((blocks = UNIT_BLOCKS_JSON(s.units[0], s.key)) != NULL)
+	CHECK_NIGHTS_SAME(s.types[0], before);
+	if ((blocks = UNIT_BLOCKS_JSON(s.units[0][0], s.key)) != NULL)
 		CHECKF(block_listed(blocks, ref) == NULL, "GET unit still "
 		    "lists returned block %s: %s", ref, jshow(blocks));
 	/* The row stays, marked returned. */
-	if ((b = BLOCKS(s.units[0])) != NULL && CHECK_INT(1, b->nrows))
+	if ((b = BLOCKS(s.units[0][0])) != NULL && CHECK_INT(1, b->nrows))
 		CHECK_STR("1", db_cell(b, 0, B_RELEASED));
 	/* Its nights are free again: the same unit can be blocked on them. */
 	BLOCK_OK(&s, 0, "ooo", from, from + 5, 5);
@@ -1212,15 +1043,15 @@ TEST(a_block_returned_before_it_began_no_longer_overlaps_a_block_around_its_date
 	int32_t from;
 
 	REQUIRE(SCRATCH(&s, 2));
-	REQUIRE((before = NIGHTS(s.type)) != NULL);
+	REQUIRE((before = NIGHTS(s.types[0])) != NULL);
 	from = s.business + 10;
 	REQUIRE((ref = BLOCK_OK(&s, 0, "ooo", from, from + 5, 5)) != NULL);
 	REQUIRE(RETURN_OK(&s, 0, ref, 5));
 	/* The unit is free on every night again: a window that starts the
 	   night before the returned block's first night and covers it. */
 	BLOCK_OK(&s, 0, "ooo", from - 1, from + 1, 2);
-	CHECK_NIGHTS_MOVED(s.type, before, from - 1, from + 1, 1);
-	CHECK_NBLOCKS(s.units[0], 2);
+	CHECK_NIGHTS_MOVED(s.types[0], before, from - 1, from + 1, 1);
+	CHECK_NBLOCKS(s.units[0][0], 2);
 }
 
 TEST(return_to_service_after_the_business_date_moved_frees_only_the_nights_from_it)
@@ -1235,11 +1066,11 @@ TEST(return_to_service_after_the_business_date_moved_frees_only_the_nights_from_
 	REQUIRE(NIGHT_AUDIT(s.est, s.business + 2));
 	RETURN_OK(&s, 1, ref, 3);
 	/* Past nights keep their history; the later rows may have grown. */
-	CHECK_INT(1, night_val(NIGHTS(s.type), s.business, N_BLOCKED));
-	CHECK_INT(1, night_val(NIGHTS(s.type), s.business + 1, N_BLOCKED));
-	CHECK_INT(0, night_val(NIGHTS(s.type), s.business + 2, N_BLOCKED));
-	CHECK_INT(0, night_val(NIGHTS(s.type), s.business + 4, N_BLOCKED));
-	CHECK_AVAILABLE(s.type);
+	CHECK_INT(1, night_val(NIGHTS(s.types[0]), s.business, N_BLOCKED));
+	CHECK_INT(1, night_val(NIGHTS(s.types[0]), s.business + 1, N_BLOCKED));
+	CHECK_INT(0, night_val(NIGHTS(s.types[0]), s.business + 2, N_BLOCKED));
+	CHECK_INT(0, night_val(NIGHTS(s.types[0]), s.business + 4, N_BLOCKED));
+	CHECK_AVAILABLE(s.types[0]);
 }
 
 TEST(an_open_ended_block_returned_to_service_releases_every_night_to_the_horizon)
@@ -1250,13 +1081,13 @@ TEST(an_open_ended_block_returned_to_service_releases_every_night_to_the_horizon
 	int32_t from;
 
 	REQUIRE(SCRATCH(&s, 2));
-	REQUIRE((before = NIGHTS(s.type)) != NULL);
+	REQUIRE((before = NIGHTS(s.types[0])) != NULL);
 	from = s.business + 10;
 	REQUIRE((ref = BLOCK_OK(&s, 0, "ooo", from, UNTIL_ABSENT,
 	    HORIZON - 10)) != NULL);
-	CHECK_NIGHTS_MOVED(s.type, before, from, s.through + 1, 1);
+	CHECK_NIGHTS_MOVED(s.types[0], before, from, s.through + 1, 1);
 	RETURN_OK(&s, 0, ref, HORIZON - 10);
-	CHECK_NIGHTS_SAME(s.type, before);
+	CHECK_NIGHTS_SAME(s.types[0], before);
 }
 
 TEST(a_returned_open_ended_block_takes_no_night_the_horizon_reaches_later)
@@ -1271,7 +1102,7 @@ TEST(a_returned_open_ended_block_takes_no_night_the_horizon_reaches_later)
 	REQUIRE(RETURN_OK(&s, 0, ref, HORIZON - 10));
 	/* The night audit: business date + 1, horizon one night further. */
 	REQUIRE(NIGHT_AUDIT(s.est, s.business + 1));
-	REQUIRE((after = NIGHTS(s.type)) != NULL);
+	REQUIRE((after = NIGHTS(s.types[0])) != NULL);
 	CHECK_INT(0, night_val(after, s.through + 1, N_BLOCKED));
 	CHECK_INT(2, night_val(after, s.through + 1, N_TOTAL));
 }
@@ -1290,10 +1121,10 @@ TEST(returning_a_block_twice_is_404_unit_block_not_found_and_frees_nothing_more)
 	REQUIRE(BLOCK_OK(&s, 1, "ooo", from, from + 2, 2) != NULL);
 	REQUIRE((ref = BLOCK_OK(&s, 0, "ooo", from, from + 2, 2)) != NULL);
 	REQUIRE(RETURN_OK(&s, 0, ref, 2));
-	REQUIRE((before = NIGHTS(s.type)) != NULL);
-	CHECK_PMS_ERROR(del_block(s.units[0], ref, s.key), 404,
+	REQUIRE((before = NIGHTS(s.types[0])) != NULL);
+	CHECK_PMS_ERROR(del_block(s.units[0][0], ref, s.key), 404,
 	    "UNIT_BLOCK_NOT_FOUND");
-	CHECK_NIGHTS_SAME(s.type, before);
+	CHECK_NIGHTS_SAME(s.types[0], before);
 }
 
 TEST(returning_an_unknown_block_is_404_unit_block_not_found)
@@ -1302,10 +1133,10 @@ TEST(returning_an_unknown_block_is_404_unit_block_not_found)
 	struct db_rows *before;
 
 	REQUIRE(SCRATCH(&s, 1));
-	REQUIRE((before = NIGHTS(s.type)) != NULL);
-	CHECK_PMS_ERROR(del_block(s.units[0], fresh_uuid(), s.key), 404,
+	REQUIRE((before = NIGHTS(s.types[0])) != NULL);
+	CHECK_PMS_ERROR(del_block(s.units[0][0], fresh_uuid(), s.key), 404,
 	    "UNIT_BLOCK_NOT_FOUND");
-	CHECK_NIGHTS_SAME(s.type, before);
+	CHECK_NIGHTS_SAME(s.types[0], before);
 }
 
 TEST(returning_a_block_through_another_units_path_is_404_and_frees_nothing)
@@ -1318,11 +1149,11 @@ TEST(returning_a_block_through_another_units_path_is_404_and_frees_nothing)
 	REQUIRE(SCRATCH(&s, 2));
 	from = s.business + 6;
 	REQUIRE((ref = BLOCK_OK(&s, 0, "ooo", from, from + 3, 3)) != NULL);
-	REQUIRE((before = NIGHTS(s.type)) != NULL);
-	CHECK_PMS_ERROR(del_block(s.units[1], ref, s.key), 404,
+	REQUIRE((before = NIGHTS(s.types[0])) != NULL);
+	CHECK_PMS_ERROR(del_block(s.units[0][1], ref, s.key), 404,
 	    "UNIT_BLOCK_NOT_FOUND");
-	CHECK_NIGHTS_SAME(s.type, before);
-	if ((b = BLOCKS(s.units[0])) != NULL && CHECK_INT(1, b->nrows))
+	CHECK_NIGHTS_SAME(s.types[0], before);
+	if ((b = BLOCKS(s.units[0][0])) != NULL && CHECK_INT(1, b->nrows))
 		CHECK_STR("0", db_cell(b, 0, B_RELEASED));
 }
 
@@ -1337,19 +1168,19 @@ TEST(return_to_service_without_a_key_by_an_agent_or_out_of_scope_is_refused_and_
 	REQUIRE((agent = SCRATCH_KEY(s.est, "agent")) != NULL);
 	from = s.business + 6;
 	REQUIRE((ref = BLOCK_OK(&s, 0, "ooo", from, from + 3, 3)) != NULL);
-	REQUIRE((before = NIGHTS(s.type)) != NULL);
-	CHECK_PMS_ERROR(del_block(s.units[0], ref, NULL), 401,
+	REQUIRE((before = NIGHTS(s.types[0])) != NULL);
+	CHECK_PMS_ERROR(del_block(s.units[0][0], ref, NULL), 401,
 	    "UNAUTHENTICATED");
-	CHECK_PMS_ERROR(del_block(s.units[0], ref, agent), 403, "FORBIDDEN");
-	CHECK_PMS_ERROR(del_block(s.units[0], ref, KEY_LYON_MANAGER), 403,
+	CHECK_PMS_ERROR(del_block(s.units[0][0], ref, agent), 403, "FORBIDDEN");
+	CHECK_PMS_ERROR(del_block(s.units[0][0], ref, KEY_LYON_MANAGER), 403,
 	    "OUT_OF_SCOPE");
-	CHECK_NIGHTS_SAME(s.type, before);
-	if ((b = BLOCKS(s.units[0])) != NULL && CHECK_INT(1, b->nrows))
+	CHECK_NIGHTS_SAME(s.types[0], before);
+	if ((b = BLOCKS(s.units[0][0])) != NULL && CHECK_INT(1, b->nrows))
 		CHECK_STR("0", db_cell(b, 0, B_RELEASED));
 	/* An agent is refused the block too (scratch agent key). */
-	CHECK_PMS_ERROR(post_block(s.units[0], agent, "ooo", from + 10,
+	CHECK_PMS_ERROR(post_block(s.units[0][0], agent, "ooo", from + 10,
 	    from + 11), 403, "FORBIDDEN");
-	CHECK_NBLOCKS(s.units[0], 1);
+	CHECK_NBLOCKS(s.units[0][0], 1);
 }
 
 /* ======================================================================== */
@@ -1474,7 +1305,7 @@ race_block_unit_i(int i, void *ctx)
 {
 	struct block_race *b = ctx;
 
-	return post_block(b->s->units[i], b->s->key, "ooo", b->from, b->until);
+	return post_block(b->s->units[0][i], b->s->key, "ooo", b->from, b->until);
 }
 
 TEST(fifty_racing_blocks_on_a_type_with_room_for_k_accept_exactly_k_and_never_oversell)
@@ -1492,7 +1323,7 @@ TEST(fifty_racing_blocks_on_a_type_with_room_for_k_accept_exactly_k_and_never_ov
 	br.from = s.business + 20;
 	br.until = br.from + 4;
 	/* Night from+2 has room for K units only. */
-	REQUIRE(X(committed_set_sql, 3, pool_printf("%d", N - K), s.type,
+	REQUIRE(X(committed_set_sql, 3, pool_printf("%d", N - K), s.types[0],
 	    day_s(br.from + 2)));
 	REQUIRE(RACE(N, race_block_unit_i, &br, a));
 	created = race_count_at(a, N, 201, "data", 409, "CAPACITY_SATURATED",
@@ -1502,12 +1333,12 @@ TEST(fifty_racing_blocks_on_a_type_with_room_for_k_accept_exactly_k_and_never_ov
 	    N - K);
 	/* The store agrees with the answers. */
 	for (i = 0; i < N; i++)
-		if ((nb = BLOCKS(s.units[i])) != NULL)
+		if ((nb = BLOCKS(s.units[0][i])) != NULL)
 			CHECKF(nb->nrows == (a[i].status == 201), "unit %d "
 			    "answered %ld and has %d blocks", i, a[i].status,
 			    nb->nrows);
 	CHECK_INT(created, qnum(Q(est_blocks_sql, 1, s.est)));
-	REQUIRE((after = NIGHTS(s.type)) != NULL);
+	REQUIRE((after = NIGHTS(s.types[0])) != NULL);
 	for (d = br.from; d < br.until; d++)
 		CHECKF(night_val(after, d, N_BLOCKED) == created,
 		    "night %s: blocked %lld, %d blocks accepted", day_s(d),
@@ -1515,7 +1346,7 @@ TEST(fifty_racing_blocks_on_a_type_with_room_for_k_accept_exactly_k_and_never_ov
 	CHECK_INT(0, night_val(after, br.from + 2, N_TOTAL) -
 	    night_val(after, br.from + 2, N_BLOCKED) -
 	    night_val(after, br.from + 2, N_COMMITTED));
-	CHECK_AVAILABLE(s.type);
+	CHECK_AVAILABLE(s.types[0]);
 }
 
 /* Client i blocks unit 0 on a window shifted by i nights: all overlap. */
@@ -1524,7 +1355,7 @@ race_block_unit_0(int i, void *ctx)
 {
 	struct block_race *b = ctx;
 
-	return post_block(b->s->units[0], b->s->key, i % 2 ? "oos" : "ooo",
+	return post_block(b->s->units[0][0], b->s->key, i % 2 ? "oos" : "ooo",
 	    b->from + i, b->until + i);
 }
 
@@ -1538,7 +1369,7 @@ TEST(racing_overlapping_blocks_of_one_unit_accept_exactly_one)
 	int created, refused, i;
 
 	REQUIRE(SCRATCH(&s, 2));
-	REQUIRE((before = NIGHTS(s.type)) != NULL);
+	REQUIRE((before = NIGHTS(s.types[0])) != NULL);
 	br.s = &s;
 	br.from = s.business + 30;
 	br.until = br.from + N + 1;
@@ -1548,12 +1379,12 @@ TEST(racing_overlapping_blocks_of_one_unit_accept_exactly_one)
 	CHECKF(created == 1 && refused == N - 1, "%d created, %d "
 	    "UNIT_ALREADY_BLOCKED; expected 1 and %d", created, refused,
 	    N - 1);
-	REQUIRE((nb = BLOCKS(s.units[0])) != NULL);
+	REQUIRE((nb = BLOCKS(s.units[0][0])) != NULL);
 	REQUIRE(CHECK_INT(1, nb->nrows));
 	for (i = 0; i < N && a[i].status != 201; i++)
 		;
 	if (i < N)
-		CHECK_NIGHTS_MOVED(s.type, before, br.from + i, br.until + i,
+		CHECK_NIGHTS_MOVED(s.types[0], before, br.from + i, br.until + i,
 		    1);
 }
 
@@ -1564,7 +1395,7 @@ race_unblock(int i, void *ctx)
 	struct block_race *b = ctx;
 
 	(void)i;
-	return del_block(b->s->units[0], b->ref, b->s->key);
+	return del_block(b->s->units[0][0], b->ref, b->s->key);
 }
 
 TEST(racing_returns_of_one_block_free_its_nights_once)
@@ -1583,7 +1414,7 @@ TEST(racing_returns_of_one_block_free_its_nights_once)
 	/* Another unit's block on the same nights: a second release would
 	   show as one night freed too many. */
 	REQUIRE(BLOCK_OK(&s, 1, "ooo", br.from, br.until, 6) != NULL);
-	REQUIRE((before = NIGHTS(s.type)) != NULL);
+	REQUIRE((before = NIGHTS(s.types[0])) != NULL);
 	REQUIRE((br.ref = BLOCK_OK(&s, 0, "ooo", br.from, br.until, 6)) !=
 	    NULL);
 	REQUIRE(RACE(N, race_unblock, &br, a));
@@ -1592,8 +1423,8 @@ TEST(racing_returns_of_one_block_free_its_nights_once)
 	CHECKF(released == 1 && missing == N - 1, "%d returned, %d "
 	    "UNIT_BLOCK_NOT_FOUND; expected 1 and %d", released, missing,
 	    N - 1);
-	CHECK_NIGHTS_SAME(s.type, before);
-	CHECK_AVAILABLE(s.type);
+	CHECK_NIGHTS_SAME(s.types[0], before);
+	CHECK_AVAILABLE(s.types[0]);
 }
 
 TEST(a_block_past_the_horizon_counts_the_nights_within_it_and_takes_later_ones_as_the_horizon_moves)
@@ -1604,15 +1435,15 @@ TEST(a_block_past_the_horizon_counts_the_nights_within_it_and_takes_later_ones_a
 	int h;
 
 	REQUIRE(SCRATCH(&s, 2));
-	REQUIRE((before = NIGHTS(s.type)) != NULL);
+	REQUIRE((before = NIGHTS(s.types[0])) != NULL);
 	h = HORIZON;
 	/* The last 5 nights of the horizon, and 5 beyond it. */
 	from = s.business + h - 5;
 	REQUIRE(BLOCK_OK(&s, 0, "ooo", from, from + 10, 5) != NULL);
-	CHECK_NIGHTS_MOVED(s.type, before, from, from + 5, 1);
+	CHECK_NIGHTS_MOVED(s.types[0], before, from, from + 5, 1);
 	/* The night audit: the horizon reaches the block's 6th night. */
 	REQUIRE(NIGHT_AUDIT(s.est, s.business + 1));
-	REQUIRE((after = NIGHTS(s.type)) != NULL);
+	REQUIRE((after = NIGHTS(s.types[0])) != NULL);
 	CHECK_INT(1, night_val(after, from + 5, N_BLOCKED));
 }
 
