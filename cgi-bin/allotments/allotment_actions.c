@@ -52,7 +52,7 @@ static const char allocations_sql[] =
     "SELECT unit_type_id, quantity FROM allotment_allocations "
     "WHERE allotment_id = ? ORDER BY unit_type_id";
 static const char confirm_move_sql[] =
-    "UPDATE allotments SET status = 'definite', "
+    "UPDATE allotments SET status = 'definite', allotment_type = 'allotment', "
     "penalty_per_room_night_cents = COALESCE(?, penalty_per_room_night_cents) "
     "WHERE id = ? AND status = 'tentative' AND cutoff_state = 'armed'";
 static const char open_nights_sql[] =
