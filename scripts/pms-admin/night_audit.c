@@ -119,7 +119,7 @@ night_audit_one(struct admin *ad, const char *id, void *ctx)
 	char from_s[DATE_STR_LEN + 1], now_s[DATE_STR_LEN + 1], about[64];
 	const char *status;
 	int32_t now;
-	int n = 0, cutoffs = 0, jobs, rc;
+	int n = 0, cutoffs = 0, jobs = DB_OK, rc;
 
 	if ((rc = establishment_business_date(ad->db, id, &a.from, a.why,
 	    sizeof(a.why))) != DB_OK)
@@ -167,13 +167,11 @@ night_audit_one(struct admin *ad, const char *id, void *ctx)
 	kv_put_u64(&n, "cutoffs", (uint64_t)cutoffs);
 	putchar('\n');
 	fflush(stdout);			/* progress, line by line */
-	if (jobs != DB_OK)
-		return ADMIN_EXIT_FAIL;
 done:
 	/* A refusal names the establishment itself; a DB failure does not. */
 	snprintf(about, sizeof(about), "establishment %s", id);
-	return admin_exit_for(ad, rc == ADMIN_REFUSED ? NULL : about, rc,
-	    a.why);
+	rc = admin_exit_for(ad, rc == ADMIN_REFUSED ? NULL : about, rc, a.why);
+	return jobs == DB_OK ? rc : ADMIN_EXIT_FAIL;
 }
 
 int

@@ -522,6 +522,16 @@ TEST(a_penalty_too_large_to_record_fails_that_allotment_loudly_and_the_others_go
 	CHECK_STR("released done 2 0 0 20 1", STATE(good));
 	/* the failed one still holds its room, the other gave its back */
 	CHECK_STR("2 2", AVAILABILITY(s.types[0], b + 1, b + 3));
+
+	/* the night audit: its date committed and printed, exit 1 */
+	CHECK_INT(1, run_command((const char *const[]){ admin_path(),
+	    "night-audit", "--establishment", s.est, "--to", day_s(b + 1),
+	    NULL }, &out));
+	CHECK_CONTAINS(out, pool_printf("establishment=%s business-date=%s "
+	    "nights-added=1 status=advanced cutoffs=0\n", s.est, day_s(b + 1)));
+	CHECK_CONTAINS(out, pool_printf("pms-admin: night-audit: allotment %s: "
+	    "the penalty does not fit in 18 digits", bad));
+	CHECK_STR("definite armed - - - - 0", STATE(bad));
 }
 
 /* ---- two runs at once ------------------------------------------------------- */
