@@ -72,17 +72,11 @@ static const char result_sql[] =
     "picked_room_nights = ?, pickup_bp = ?, penalty_cents = ? WHERE id = ?";
 
 /* bp (hundredths of a percent) as the API's percentage: 5000 -> 50.00. */
-static void
-cutoff_percent(const char *bp, char *out, size_t len)
+static const char *
+cutoff_percent(long bp, char *out, size_t len)
 {
-	long v;
-
-	if (bp == NULL) {
-		snprintf(out, len, "-");
-		return;
-	}
-	v = strtol(bp, NULL, 10);
-	snprintf(out, len, "%ld.%02ld", v / 100, v % 100);
+	snprintf(out, len, "%ld.%02ld", bp / 100, bp % 100);
+	return out;
 }
 
 /* A cell copied into buf (SQL NULL stays NULL). */
@@ -103,8 +97,9 @@ cutoff_found(struct cutoff *c, const struct db_rows *row)
 	    sizeof(c->contracted_s));
 	c->picked = cutoff_keep(db_cell(row, 0, 5), c->picked_s,
 	    sizeof(c->picked_s));
-	cutoff_percent(db_cell(row, 0, 6), c->percent_s, sizeof(c->percent_s));
-	c->pickup_percent = db_cell(row, 0, 6) != NULL ? c->percent_s : NULL;
+	c->pickup_percent = db_cell(row, 0, 6) == NULL ? NULL :
+	    cutoff_percent(strtol(db_cell(row, 0, 6), NULL, 10), c->percent_s,
+	    sizeof(c->percent_s));
 	c->penalty = cutoff_keep(db_cell(row, 0, 7), c->penalty_s,
 	    sizeof(c->penalty_s));
 }
@@ -151,12 +146,11 @@ cutoff_result(struct db *db, struct cutoff *c, int definite, int minimum_bp,
 	snprintf(c->contracted_s, sizeof(c->contracted_s), "%" PRId64,
 	    contracted);
 	snprintf(c->picked_s, sizeof(c->picked_s), "%" PRId64, picked);
-	snprintf(c->percent_s, sizeof(c->percent_s), "%d.%02d", bp / 100,
-	    bp % 100);
 	snprintf(c->penalty_s, sizeof(c->penalty_s), "%" PRId64, penalty);
 	c->contracted = c->contracted_s;
 	c->picked = c->picked_s;
-	c->pickup_percent = c->percent_s;
+	c->pickup_percent = cutoff_percent(bp, c->percent_s,
+	    sizeof(c->percent_s));
 	c->penalty = c->penalty_s;
 done:
 	db_rows_free(rows);
