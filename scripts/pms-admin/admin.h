@@ -136,6 +136,12 @@ int establishment_require(struct db *db, const char *id, char *why,
     size_t whylen);
 int establishment_business_date(struct db *db, const char *id,
     int32_t *days, char *why, size_t whylen);
+/* One establishment of a command that works on each: an exit status,
+   its failure reported. */
+typedef int (*admin_establishment_fn)(struct admin *ad, const char *id,
+    void *ctx);
+int establishment_each(struct admin *ad, admin_establishment_fn fn,
+    void *ctx);
 int coded_add(struct admin *ad, const struct coded_row *row);
 
 /* units.c */
@@ -150,6 +156,19 @@ int unit_deactivate(struct admin *ad);
 /* night_audit.c */
 extern const struct field night_audit_fields[];
 int night_audit(struct admin *ad);
+
+/*
+ * allotment_cutoff.c: releases the allotments of establishment_id due at
+ * business_date (cutoff armed, cutoff date <= business_date, tentative or
+ * definite), one transaction each, and records their results (SPEC 2.4).
+ * print_lines: one key=value line per allotment.  *cut: how many this
+ * call released.  Each failure is reported on stderr and the others go
+ * on: 0, or the status of the last failure.
+ */
+extern const struct field allotment_cutoff_fields[];
+int allotment_cutoff(struct admin *ad);
+int allotment_cutoff_due(struct admin *ad, const char *establishment_id,
+    int32_t business_date, int print_lines, int *cut);
 
 /* rate_plans_guests.c */
 extern const struct field rate_plan_add_fields[];

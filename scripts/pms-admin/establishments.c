@@ -3,8 +3,9 @@
  * the check every other command makes that its establishment exists, and
  * the one transaction of the coded rows of an establishment (unit types
  * and rate plans: an id, a code unique in the establishment, a name,
- * and whatever else the row's kind does in that transaction), and the
- * business date as committed.
+ * and whatever else the row's kind does in that transaction), the
+ * business date as committed, and the walk over the establishments of a
+ * command that works on each (establishment_each).
  */
 #include <stdio.h>
 #include <string.h>
@@ -53,6 +54,8 @@ static const char establishment_list_sql[] =
     "SELECT id, name, time_zone, DATE_FORMAT(business_date, '%Y-%m-%d'), "
     "DATE_FORMAT(created_at, '%Y-%m-%dT%H:%i:%s') "
     "FROM establishments ORDER BY name, id";
+static const char establishment_ids_sql[] =
+    "SELECT id FROM establishments ORDER BY id";
 
 /* DB_OK when establishment id exists, ADMIN_REFUSED (why set) when not. */
 int
@@ -157,6 +160,34 @@ establishment_list(struct admin *ad)
 	}
 	db_rows_free(rows);
 	return admin_exit(ad, rc, "");
+}
+
+/*
+ * The commands that work establishment by establishment (night-audit,
+ * allotment-cutoff): fn for each --establishment given (a repeated one
+ * once), in command-line order, or for every establishment in id order.
+ * fn reports its own failure and returns an exit status; the others go
+ * on.  ADMIN_EXIT_FAIL when any failed.
+ */
+int
+establishment_each(struct admin *ad, admin_establishment_fn fn, void *ctx)
+{
+	struct db_rows *rows = NULL;
+	int i, n = args_count(ad, "establishment"), failed = 0, rc;
+
+	for (i = 0; i < n; i++)
+		if (!args_seen_before(ad, "establishment", i))
+			failed |= fn(ad, args_str_nth(ad, "establishment", i),
+			    ctx) != ADMIN_EXIT_OK;
+	if (n == 0) {
+		rc = db_query(ad->db, establishment_ids_sql, NULL, 0, &rows);
+		failed = admin_exit(ad, rc, "") != ADMIN_EXIT_OK;
+		for (i = 0; rc == DB_OK && i < rows->nrows; i++)
+			failed |= fn(ad, db_cell(rows, i, 0), ctx) !=
+			    ADMIN_EXIT_OK;
+	}
+	db_rows_free(rows);
+	return failed ? ADMIN_EXIT_FAIL : ADMIN_EXIT_OK;
 }
 
 static int

@@ -5,7 +5,8 @@
  * profiles, PMS API keys, AMAGE signing clients and AMAGE referenced
  * objects -- lists or revokes what must be listed or revoked, and runs
  * the night audit (night_audit.c: an establishment's business date, its
- * inventory horizon, the jobs due that day).
+ * inventory horizon, the jobs due that day) and the allotment cutoff
+ * (allotment_cutoff.c, also one of those jobs).
  *
  * This file is the tool's table of contents: admin_commands[] names each
  * command (its one or two words, its option table, its function and its usage
@@ -81,6 +82,9 @@ static const struct command admin_commands[] = {
 	{ .group = "amage-ref", .verb = "add", .run = amage_ref_add,
 	  .fields = amage_ref_add_fields, .needs_db = 1,
 	  .usage = "amage-ref add --kind KIND --uuid UUID [--name NAME]" },
+	{ .group = "allotment-cutoff", .run = allotment_cutoff,
+	  .fields = allotment_cutoff_fields, .needs_db = 1,
+	  .usage = "allotment-cutoff [--establishment ID ...]" },
 	{ .group = "night-audit", .run = night_audit,
 	  .fields = night_audit_fields, .needs_db = 1,
 	  .usage = "night-audit [--establishment ID ...] [--to YYYY-MM-DD]" },
@@ -96,7 +100,7 @@ admin_help(struct admin *ad)
 
 	(void)ad;
 	printf("pms-admin: creates the PMS and AMAGE reference data (SPEC 2.6)"
-	    "\nand runs the night audit\n\nusage:\n");
+	    "\nand runs the night audit and the allotment cutoff\n\nusage:\n");
 	for (c = admin_commands; c->group != NULL; c++)
 		printf("  pms-admin %s\n", c->usage);
 	printf("\nKIND is one of: %s\n"

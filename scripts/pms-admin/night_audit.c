@@ -4,7 +4,9 @@
  * to --to, never backwards; its inventory horizon is extended so rows
  * exist through the new business date + PMS_HORIZON_DAYS - 1 (the new
  * nights are computed from the truth, so an open-ended block takes each
- * new night); then the jobs due that day run.
+ * new night); then the jobs due that day run: the allotment cutoff
+ * (allotment_cutoff.c), for every cutoff date up to the new business
+ * date, each allotment in a transaction of its own.
  *
  * Safe twice at once and after a crash halfway.  The date to leave is read
  * once, before the transaction, and the move is conditional on it
@@ -15,8 +17,9 @@
  * is one transaction (date and horizon together), so a crash leaves each
  * one either done or untouched; run again with the same --to, the done
  * ones only get their horizon checked and their jobs run again.  One
- * key=value line per establishment as it finishes; a failure of one is
- * reported and the others go on; exit 1 when any failed.
+ * key=value line per establishment as it finishes (cutoffs=N: allotments
+ * this run released); a failure of one is reported and the others go on;
+ * exit 1 when any failed (a cutoff that failed too).
  */
 #include <stdio.h>
 #include <string.h>
@@ -45,8 +48,6 @@ struct night_audit {
 	char why[ADMIN_WHY_MAX];
 };
 
-static const char audit_ids_sql[] =
-    "SELECT id FROM establishments ORDER BY id";
 static const char audit_move_sql[] =
     "UPDATE establishments SET business_date = ? "
     "WHERE id = ? AND business_date = ?";
@@ -54,21 +55,20 @@ static const char audit_move_sql[] =
 /*
  * The jobs due once the establishment's business date is business_date.
  * Called after the date is committed, by every run that leaves it there
- * (so a run again after a crash calls them again).  The allotment cutoff
- * of SPEC 2.4 is called from here when it exists: it releases every armed
- * allotment of the establishment whose cutoffDate <= business_date (<=,
- * so a --to that skips days misses none), in transactions of its own,
- * idempotent and safe twice at once.  No job exists yet: nothing runs.
- * 0 or the status of the job that failed.
+ * (so a run again after a crash calls them again).  The one job is the
+ * allotment cutoff of SPEC 2.4 (allotment_cutoff.c): it releases every
+ * armed allotment of the establishment whose cutoffDate <= business_date
+ * (<=, so a --to that skips days misses none), in transactions of its
+ * own, idempotent and safe twice at once.  *cutoffs: the allotments this
+ * run released.  0 or the status of a job that failed (each failure is
+ * reported where it happened; the other allotments still ran).
  */
 static int
-night_audit_run_due_jobs(struct db *db, const char *establishment_id,
-    int32_t business_date)
+night_audit_run_due_jobs(struct admin *ad, const char *establishment_id,
+    int32_t business_date, int *cutoffs)
 {
-	(void)db;
-	(void)establishment_id;
-	(void)business_date;
-	return DB_OK;
+	return allotment_cutoff_due(ad, establishment_id, business_date, 0,
+	    cutoffs);
 }
 
 static int
@@ -107,17 +107,19 @@ done:
 	return rc;
 }
 
-/* One establishment: its move, its horizon, its jobs, its line. */
+/* One establishment (establishment_each; ctx: --to or NULL): its move,
+   its horizon, its jobs, its line. */
 static int
-night_audit_one(struct admin *ad, const char *id, const char *to)
+night_audit_one(struct admin *ad, const char *id, void *ctx)
 {
+	const char *to = ctx;
 	struct night_audit a = {
 		.id = id, .horizon_days = ad->cfg.horizon_days, .why = ""
 	};
 	char from_s[DATE_STR_LEN + 1], now_s[DATE_STR_LEN + 1], about[64];
 	const char *status;
 	int32_t now;
-	int n = 0, rc;
+	int n = 0, cutoffs = 0, jobs = DB_OK, rc;
 
 	if ((rc = establishment_business_date(ad->db, id, &a.from, a.why,
 	    sizeof(a.why))) != DB_OK)
@@ -154,40 +156,27 @@ night_audit_one(struct admin *ad, const char *id, const char *to)
 		goto done;
 	else
 		status = a.moved ? "advanced" : "already";
-	if ((rc = night_audit_run_due_jobs(ad->db, id, now)) != DB_OK)
-		goto done;
+	/* The date is committed: its line is printed whatever the jobs do;
+	   a job that failed has said why, and makes the exit status 1. */
+	jobs = night_audit_run_due_jobs(ad, id, now, &cutoffs);
 	date_format(now, now_s);
 	kv_put(&n, "establishment", id);
 	kv_put(&n, "business-date", now_s);
 	kv_put_u64(&n, "nights-added", (uint64_t)a.nights_added);
 	kv_put(&n, "status", status);
+	kv_put_u64(&n, "cutoffs", (uint64_t)cutoffs);
 	putchar('\n');
 	fflush(stdout);			/* progress, line by line */
 done:
 	/* A refusal names the establishment itself; a DB failure does not. */
 	snprintf(about, sizeof(about), "establishment %s", id);
-	return admin_exit_for(ad, rc == ADMIN_REFUSED ? NULL : about, rc,
-	    a.why);
+	rc = admin_exit_for(ad, rc == ADMIN_REFUSED ? NULL : about, rc, a.why);
+	return jobs == DB_OK ? rc : ADMIN_EXIT_FAIL;
 }
 
 int
 night_audit(struct admin *ad)
 {
-	struct db_rows *rows = NULL;
-	const char *to = args_str(ad, "to");
-	int i, n = args_count(ad, "establishment"), failed = 0, rc;
-
-	for (i = 0; i < n; i++)
-		if (!args_seen_before(ad, "establishment", i))
-			failed |= night_audit_one(ad, args_str_nth(ad,
-			    "establishment", i), to) != ADMIN_EXIT_OK;
-	if (n == 0) {
-		rc = db_query(ad->db, audit_ids_sql, NULL, 0, &rows);
-		failed = admin_exit(ad, rc, "") != ADMIN_EXIT_OK;
-		for (i = 0; rc == DB_OK && i < rows->nrows; i++)
-			failed |= night_audit_one(ad, db_cell(rows, i, 0), to) !=
-			    ADMIN_EXIT_OK;
-	}
-	db_rows_free(rows);
-	return failed ? ADMIN_EXIT_FAIL : ADMIN_EXIT_OK;
+	return establishment_each(ad, night_audit_one,
+	    (void *)args_str(ad, "to"));
 }
