@@ -165,10 +165,20 @@ write_tx(struct db *db, void *arg)
 	return DB_OK;
 }
 
+int
+write_refuse_invalid(struct write_refusal *why, const struct validation *v)
+{
+	why->code = "VALIDATION_FAILED";
+	why->invalid = v;
+	return WRITE_REFUSED;
+}
+
 /* The refusal in the family's envelope, with its own message if any. */
 int
 respond_refusal(struct request *rq, const struct write_refusal *why)
 {
+	if (why->invalid != NULL)
+		return respond_validation(rq, why->invalid);
 	const struct message *m = why->code != NULL ?
 	    message_find_for(rq->family, why->code) : NULL;
 

@@ -24,6 +24,7 @@
 
 struct db;
 struct request;
+struct validation;
 
 #define WRITE_REFUSED 1		/* apply: roll back, answer the refusal */
 
@@ -32,7 +33,18 @@ struct request;
 struct write_refusal {
 	const char *code;
 	char message[200];
+	/* Set by write_refuse_invalid: answered as the 400 of these issues
+	   (a rule only the write itself could judge); owned by the caller. */
+	const struct validation *invalid;
 };
+
+/*
+ * A refusal found inside the write that is a bad request: answered as
+ * 400 VALIDATION_FAILED listing v's issues (v must outlive write_run).
+ * Returns WRITE_REFUSED.
+ */
+int write_refuse_invalid(struct write_refusal *why,
+    const struct validation *v);
 
 /* Sets why and returns WRITE_REFUSED; fmt NULL keeps the catalogue text. */
 int write_refuse(struct write_refusal *why, const char *code,

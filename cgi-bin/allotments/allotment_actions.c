@@ -24,8 +24,6 @@
 #include "validate.h"
 #include "write.h"
 
-#define ALLOTMENT_MAX_ALLOCATIONS 32
-#define MONEY_MAX INT64_C(999999999999999999)
 
 /* The optional body of confirm. */
 struct confirm_body {

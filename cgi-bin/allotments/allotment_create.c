@@ -25,10 +25,7 @@
 #include "validate.h"
 #include "write.h"
 
-#define ALLOTMENT_MAX_ALLOCATIONS 32
 #define ALLOTMENT_MAX_QUANTITY 100000
-/* Money: 18 digits (SPEC 2.1); the largest penalty must fit too. */
-#define MONEY_MAX INT64_C(999999999999999999)
 
 static const char channel_types[] = "to agency group corporate direct";
 static const char allotment_types[] = "allotment tentative";

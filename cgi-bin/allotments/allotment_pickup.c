@@ -9,13 +9,24 @@
  * (`is_open AND allocated - picked >= q`), so two pickups of a night, on
  * one node or on two Galera nodes, can never take more than the
  * allocation, and a pickup racing the cutoff (which closes the rows) is
- * counted by it or refused after it.  Before the write, one query reads
- * the allotment and checks the body's references.
+ * counted by it or refused after it.
+ *
+ * The hot path (an allotment this worker has served before) reads
+ * nothing before its write: the body is judged against the allotment's
+ * kept facts (allotment_facts.h), and what can change is judged by the
+ * write's own statements -- the reservation is inserted only if the
+ * guest profile is the establishment's and its business date is neither
+ * past the check-in nor at the cutoff date (it is read there, fresh, for
+ * businessDateAtCreation), and the nights are taken only while open.
+ * Otherwise (first pickup here, or the body breaks a rule) one query
+ * reads the allotment, its business date and the body's references, so
+ * a 400 lists every bad field, and the facts are kept for next time.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "allotment_facts.h"
 #include "allotments.h"
 #include "allotment_write.h"
 #include "auth.h"
@@ -91,8 +102,10 @@ static const struct field pickup_fields[] = {
 
 struct pickup_write {
 	struct request *rq;
-	struct allotment_head head;
+	struct allotment_head head;	/* slow path only */
+	struct allotment_facts facts;
 	struct pickup_body body;
+	struct validation invalid;	/* what the write found bad */
 	char id[UUID_STR_LEN + 1];
 	int64_t key_id;
 };
@@ -105,13 +118,24 @@ static const char head_references_sql[] = ALLOTMENT_HEAD_SELECT ", "
     "(SELECT COUNT(*) FROM guest_profiles "
     "  WHERE id = ? AND establishment_id = a.establishment_id)"
     ALLOTMENT_HEAD_FROM;
+/* Inserted only when the guest is the establishment's, the check-in is
+   not before its business date and the cutoff date is not reached. */
 static const char reservation_insert_sql[] =
     "INSERT INTO allotment_reservations (id, allotment_id, "
     "establishment_id, unit_type_id, check_in_date, check_out_date, "
     "quantity, rate_plan_id, guest_profile_id, channel_type, segment, "
     "booker_contact_name, booker_contact_email, booker_person_guest_id, "
     "business_date_at_creation, created_by_key) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    "SELECT ?, ?, e.id, ?, ?, ?, ?, ?, g.id, ?, ?, ?, ?, ?, "
+    "e.business_date, ? FROM establishments e "
+    "JOIN guest_profiles g ON g.id = ? AND g.establishment_id = e.id "
+    "WHERE e.id = ? AND e.business_date <= ? AND e.business_date < ?";
+/* Why the insert inserted nothing. */
+static const char insert_refused_sql[] =
+    "SELECT DATE_FORMAT(e.business_date, '%Y-%m-%d'), "
+    "(SELECT COUNT(*) FROM guest_profiles "
+    "  WHERE id = ? AND establishment_id = e.id) "
+    "FROM establishments e WHERE e.id = ?";
 /* The check and the take in one statement, on the rows it checks. */
 static const char take_sql[] =
     "UPDATE allotment_nights SET picked = picked + ? "
@@ -123,39 +147,63 @@ static const char closed_sql[] =
     "SELECT COUNT(*) FROM allotment_nights WHERE allotment_id = ? "
     "AND unit_type_id = ? AND night >= ? AND night < ? AND is_open = 0";
 
-/* Dates against the allotment and the business date. */
+/* The rules on what never changes: dates within the period, the rate
+   plan, an allocated unit type (allocated: whether it is one). */
 static void
-pickup_date_rules(const struct pickup_write *w, struct validation *v)
+pickup_fact_rules(const struct pickup_body *b, const struct allotment_facts *f,
+    int allocated, struct validation *v)
 {
-	const struct pickup_body *b = &w->body;
-	const struct allotment_head *h = &w->head;
-
-	if (b->check_in_state == FIELD_SET) {
-		if (b->check_in < h->business_date)
-			validation_add(v, "checkInDate", REASON_IN_PAST);
-		else if (b->check_in < h->period_from ||
-		    b->check_in >= h->period_to)
-			validation_add(v, "checkInDate", REASON_OUT_OF_RANGE);
-	}
+	if (b->check_in_state == FIELD_SET &&
+	    (b->check_in < f->period_from || b->check_in >= f->period_to))
+		validation_add(v, "checkInDate", REASON_OUT_OF_RANGE);
 	if (b->check_out_state == FIELD_SET) {
 		if (b->check_in_state == FIELD_SET &&
 		    b->check_out <= b->check_in)
 			validation_add(v, "checkOutDate", REASON_BEFORE_START);
-		else if (b->check_out > h->period_to)
+		else if (b->check_out > f->period_to)
 			validation_add(v, "checkOutDate", REASON_OUT_OF_RANGE);
 	}
+	if (b->rate_plan_state == FIELD_SET &&
+	    strcmp(b->rate_plan, f->rate_plan) != 0)
+		validation_add(v, "ratePlanId", REASON_MISMATCH);
+	if (b->unit_type_state == FIELD_SET && !allocated)
+		validation_add(v, "unitTypeId", REASON_UNKNOWN_REFERENCE);
+}
+
+/* The rules on what changes, from the values read: the check-in against
+   the business date, the guest profile. */
+static void
+pickup_live_rules(const struct pickup_body *b, int32_t business_date,
+    int guest_found, struct validation *v)
+{
+	if (b->check_in_state == FIELD_SET && b->check_in < business_date)
+		validation_add(v, "checkInDate", REASON_IN_PAST);
+	if (b->guest_state == FIELD_SET && !guest_found)
+		validation_add(v, "guestProfileId", REASON_UNKNOWN_REFERENCE);
+}
+
+/* The facts of a head just read. */
+static void
+facts_from_head(const struct allotment_head *h, struct allotment_facts *f)
+{
+	memset(f, 0, sizeof(*f));
+	memcpy(f->id, h->id, sizeof(f->id));
+	memcpy(f->establishment, h->establishment, sizeof(f->establishment));
+	memcpy(f->rate_plan, h->rate_plan, sizeof(f->rate_plan));
+	f->period_from = h->period_from;
+	f->period_to = h->period_to;
+	f->cutoff = h->cutoff;
 }
 
 /*
- * Runs on the decoded body: reads the allotment with the references (404
- * and 403 are answered instead of any 400, through v->refusal), then
- * judges the body against it.
+ * The slow path: one query reads the allotment, its business date and
+ * the body's references; every rule is judged (404 and 403 answered
+ * instead of any 400, through v->refusal); the facts are kept.
  */
 static void
-pickup_rules(const void *dest, void *ctx, struct validation *v)
+pickup_rules_read(struct pickup_write *w, struct validation *v)
 {
-	struct pickup_write *w = ctx;
-	const struct pickup_body *b = dest;
+	const struct pickup_body *b = &w->body;
 	struct db_rows *rows = NULL;
 	int rc;
 
@@ -175,26 +223,75 @@ pickup_rules(const void *dest, void *ctx, struct validation *v)
 		v->refusal = "INTERNAL_ERROR";
 	if (v->refusal != NULL)
 		goto done;
-	pickup_date_rules(w, v);
-	if (b->rate_plan_state == FIELD_SET &&
-	    strcmp(b->rate_plan, w->head.rate_plan) != 0)
-		validation_add(v, "ratePlanId", REASON_MISMATCH);
-	if (b->unit_type_state == FIELD_SET && strcmp(db_cell(rows, 0,
-	    ALLOTMENT_HEAD_COLUMNS), "0") == 0)
-		validation_add(v, "unitTypeId", REASON_UNKNOWN_REFERENCE);
-	if (b->guest_state == FIELD_SET && strcmp(db_cell(rows, 0,
-	    ALLOTMENT_HEAD_COLUMNS + 1), "0") == 0)
-		validation_add(v, "guestProfileId", REASON_UNKNOWN_REFERENCE);
+	facts_from_head(&w->head, &w->facts);
+	/* The query counted the allocation (the kept unit types are read
+	   by allotment_facts_keep, below). */
+	pickup_fact_rules(b, &w->facts, strcmp(db_cell(rows, 0,
+	    ALLOTMENT_HEAD_COLUMNS), "0") != 0, v);
+	pickup_live_rules(b, w->head.business_date, strcmp(db_cell(rows, 0,
+	    ALLOTMENT_HEAD_COLUMNS + 1), "0") != 0, v);
+	/* Kept for the next pickups; a failure only costs a read. */
+	(void)allotment_facts_keep(w->rq->db, &w->facts);
 done:
 	db_rows_free(rows);
 }
 
-/* Tentative, cancelled, released, or the cutoff date reached. */
-static int
-pickup_bookable(const struct allotment_head *h)
+/* Runs on the decoded body (body.h): the hot path when the facts are
+   kept and the body keeps their rules, else the slow path. */
+static void
+pickup_rules(const void *dest, void *ctx, struct validation *v)
 {
-	return strcmp(h->status, "definite") == 0 && !h->cutoff_done &&
-	    h->business_date < h->cutoff;
+	struct pickup_write *w = ctx;
+	const struct allotment_facts *f = allotment_facts_find(w->head.id);
+	struct validation quick;
+
+	(void)dest;	/* &w->body */
+	if (f != NULL) {
+		if (!auth_scope_allows(w->rq, f->establishment)) {
+			v->refusal = "OUT_OF_SCOPE";
+			return;
+		}
+		memset(&quick, 0, sizeof(quick));
+		pickup_fact_rules(&w->body, f, w->body.unit_type_state ==
+		    FIELD_SET && allotment_facts_allocates(f, w->body.unit_type),
+		    &quick);
+		if (quick.count == 0 && v->count == 0) {
+			w->facts = *f;
+			return;		/* the write judges the rest */
+		}
+	}
+	pickup_rules_read(w, v);
+}
+
+/*
+ * The insert inserted nothing: a check-in before the business date or a
+ * guest of another establishment is a 400 (w->invalid), else the cutoff
+ * date is reached: not bookable.
+ */
+static int
+pickup_insert_refused(struct db *db, struct pickup_write *w,
+    struct write_refusal *why)
+{
+	struct db_rows *rows = NULL;
+	int32_t business_date;
+	int guest_found, rc;
+
+	if ((rc = db_query(db, insert_refused_sql, (struct db_param[]){
+	    DB_STR(w->body.guest), DB_STR(w->facts.establishment) }, 2,
+	    &rows)) != DB_OK)
+		return rc;
+	if (rows->nrows == 0 || date_parse(db_cell(rows, 0, 0),
+	    &business_date) != 0) {
+		db_rows_free(rows);
+		return DB_ERR_FAILED;	/* an allotment's establishment */
+	}
+	guest_found = strcmp(db_cell(rows, 0, 1), "0") != 0;
+	db_rows_free(rows);
+	memset(&w->invalid, 0, sizeof(w->invalid));
+	pickup_live_rules(&w->body, business_date, guest_found, &w->invalid);
+	if (w->invalid.count > 0)
+		return write_refuse_invalid(why, &w->invalid);
+	return write_refuse(why, "ALLOTMENT_NOT_BOOKABLE", NULL);
 }
 
 static int
@@ -203,36 +300,37 @@ pickup_apply(struct db *db, void *arg, struct write_refusal *why)
 	struct pickup_write *w = arg;
 	const struct pickup_body *b = &w->body;
 	char in_s[DATE_STR_LEN + 1], out_s[DATE_STR_LEN + 1];
-	char business_s[DATE_STR_LEN + 1];
+	char cutoff_s[DATE_STR_LEN + 1];
 	struct db_rows *rows = NULL;
-	uint64_t taken = 0;
+	uint64_t inserted = 0, taken = 0;
 	int closed, rc;
 
-	if (!pickup_bookable(&w->head))
-		return write_refuse(why, "ALLOTMENT_NOT_BOOKABLE", NULL);
 	date_format(b->check_in, in_s);
 	date_format(b->check_out, out_s);
-	date_format(w->head.business_date, business_s);
+	date_format(w->facts.cutoff, cutoff_s);
 	/* The row first, the nights last: their locks are held the least. */
 	if ((rc = db_exec(db, reservation_insert_sql, (struct db_param[]){
-	    DB_STR(w->id), DB_STR(w->head.id), DB_STR(w->head.establishment),
-	    DB_STR(b->unit_type), DB_STR(in_s), DB_STR(out_s),
-	    DB_I64(b->quantity), DB_STR(b->rate_plan), DB_STR(b->guest),
-	    DB_STR(b->channel_type), DB_STR(b->segment),
+	    DB_STR(w->id), DB_STR(w->facts.id), DB_STR(b->unit_type),
+	    DB_STR(in_s), DB_STR(out_s), DB_I64(b->quantity),
+	    DB_STR(b->rate_plan), DB_STR(b->channel_type), DB_STR(b->segment),
 	    DB_STR(b->booker_name), DB_STR(b->booker_email),
 	    b->booker_person_state == FIELD_SET ? DB_STR(b->booker_person) :
-	    DB_NULL, DB_STR(business_s), DB_I64(w->key_id) }, 16, NULL,
-	    NULL)) != DB_OK)
+	    DB_NULL, DB_I64(w->key_id), DB_STR(b->guest),
+	    DB_STR(w->facts.establishment), DB_STR(in_s), DB_STR(cutoff_s) },
+	    17, &inserted, NULL)) != DB_OK)
 		return rc;
+	if (inserted == 0)
+		return pickup_insert_refused(db, w, why);
 	if ((rc = db_exec(db, take_sql, (struct db_param[]){
-	    DB_I64(b->quantity), DB_STR(w->head.id), DB_STR(b->unit_type),
+	    DB_I64(b->quantity), DB_STR(w->facts.id), DB_STR(b->unit_type),
 	    DB_STR(in_s), DB_STR(out_s), DB_I64(b->quantity) }, 6, &taken,
 	    NULL)) != DB_OK)
 		return rc;
 	if (taken == (uint64_t)(b->check_out - b->check_in))
 		return DB_OK;
+	/* Closed: tentative, cancelled, or cut off; else full. */
 	if ((rc = db_query(db, closed_sql, (struct db_param[]){
-	    DB_STR(w->head.id), DB_STR(b->unit_type), DB_STR(in_s),
+	    DB_STR(w->facts.id), DB_STR(b->unit_type), DB_STR(in_s),
 	    DB_STR(out_s) }, 4, &rows)) != DB_OK)
 		return rc;
 	closed = strcmp(db_cell(rows, 0, 0), "0") != 0;

@@ -10,6 +10,12 @@ struct db;
 struct db_rows;
 struct request;
 
+/* Allocations of one allotment (unitAllocations items). */
+#define ALLOTMENT_MAX_ALLOCATIONS 32
+/* Money: 18 digits (SPEC 2.1); the largest penalty a contract can make
+   must fit too. */
+#define MONEY_MAX INT64_C(999999999999999999)
+
 /* Handlers (one concern per file). */
 int allotment_create(struct request *rq);	/* allotment_create.c */
 int allotment_pickup(struct request *rq);	/* allotment_pickup.c */
