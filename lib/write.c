@@ -56,6 +56,7 @@ write_refuse(struct write_refusal *why, const char *code, const char *fmt, ...)
 
 	why->code = code;
 	why->message[0] = '\0';
+	why->invalid = NULL;	/* the refusal is the code's, not a 400 */
 	if (fmt != NULL) {
 		va_start(ap, fmt);
 		vsnprintf(why->message, sizeof(why->message), fmt, ap);

@@ -26,7 +26,7 @@ static int
 work_order_path_uuid(struct request *rq, const char *param, const char *what,
     char out[UUID_STR_LEN + 1])
 {
-	struct write_refusal why;
+	struct write_refusal why = { 0 };
 
 	if (uuid_parse(request_path_param(rq, param), out) == 0)
 		return 0;

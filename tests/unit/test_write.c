@@ -12,6 +12,7 @@
 
 #include <string.h>
 
+#include "validate.h"
 #include "write.h"
 
 static void
@@ -61,6 +62,28 @@ write_refuse_names_the_code_and_formats_the_message(void **state)
 	assert_string_equal(why.message, "Asset not found: x");
 }
 
+/* A 400 found by the write carries its issues; a later write_refuse on
+   the same struct (an uninitialised one too) answers its own code. */
+static void
+write_refuse_invalid_carries_the_issues_and_write_refuse_drops_them(
+    void **state)
+{
+	struct write_refusal why;
+	struct validation v;
+
+	(void)state;
+	memset(&v, 0, sizeof(v));
+	memset(&why, 0xa5, sizeof(why));	/* as a stack struct may be */
+	validation_add(&v, "checkInDate", REASON_IN_PAST);
+	assert_int_equal(write_refuse_invalid(&why, &v), WRITE_REFUSED);
+	assert_string_equal(why.code, "VALIDATION_FAILED");
+	assert_ptr_equal(why.invalid, &v);
+	memset(&why, 0xa5, sizeof(why));
+	assert_int_equal(write_refuse(&why, "ALLOTMENT_NOT_BOOKABLE", NULL),
+	    WRITE_REFUSED);
+	assert_null(why.invalid);
+}
+
 int
 main(void)
 {
@@ -68,6 +91,7 @@ main(void)
 		cmocka_unit_test(idempotency_keys_of_1_to_255_visible_ascii_are_accepted),
 		cmocka_unit_test(idempotency_keys_empty_too_long_or_with_spaces_are_refused),
 		cmocka_unit_test(write_refuse_names_the_code_and_formats_the_message),
+		cmocka_unit_test(write_refuse_invalid_carries_the_issues_and_write_refuse_drops_them),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
