@@ -135,6 +135,9 @@ db_classify(struct db *db, unsigned err, const char *msg)
 		return DB_ERR_RETRY;
 	case ER_DUP_ENTRY:
 		return DB_ERR_DUPLICATE;
+	case 4025:	/* ER_CONSTRAINT_FAILED: a CHECK */
+	case ER_NO_REFERENCED_ROW_2:
+		return DB_ERR_CONSTRAINT;
 	case CR_CONNECTION_ERROR:
 	case CR_CONN_HOST_ERROR:
 	case CR_SERVER_GONE_ERROR:

@@ -21,6 +21,10 @@ enum db_status {
 	DB_ERR_DUPLICATE = -3,		/* 1062 duplicate key */
 	DB_ERR_FAILED = -4,		/* anything else: 500, logged */
 	DB_ERR_NOMEM = -5,
+	DB_ERR_CONSTRAINT = -6,		/* a CHECK (4025) or a foreign key
+					   without its parent (1452) refused
+					   the statement: the caller judges
+					   (not logged); else a 500 */
 };
 
 enum db_param_type { DBP_NULL = 0, DBP_STR, DBP_I64, DBP_DOUBLE };

@@ -229,9 +229,6 @@ inventory_release(struct db *db, const char *unit_type_id,
 	return rc;
 }
 
-/* ER_CONSTRAINT_FAILED: the CHECK of schema/010 refused a statement. */
-#define INVENTORY_ER_CHECK 4025
-
 static const char units_changed_sql[] =
     "UPDATE inventory_nights SET total = total + ? "
     "WHERE unit_type_id = ? AND night >= ? ORDER BY night";
@@ -257,7 +254,8 @@ inventory_units_changed(struct db *db, const char *unit_type_id,
 	rc = db_exec(db, units_changed_sql, (struct db_param[]){
 	    DB_I64(delta), DB_STR(unit_type_id), DB_STR(from_s) }, 3, NULL,
 	    NULL);
-	if (rc != DB_ERR_FAILED || db_errno(db) != INVENTORY_ER_CHECK)
+	/* The CHECK of schema/010 refused it. */
+	if (rc != DB_ERR_CONSTRAINT)
 		goto done;
 	/* Only the statement was undone: the transaction can still ask. */
 	rc = INVENTORY_SATURATED;

@@ -14,10 +14,11 @@
  * The hot path (an allotment this worker has served before) reads
  * nothing before its write: the body is judged against the allotment's
  * kept facts (allotment_facts.h), and what can change is judged by the
- * write's own statements -- the reservation is inserted only if the
- * guest profile is the establishment's and its business date is neither
- * past the check-in nor at the cutoff date (it is read there, fresh, for
- * businessDateAtCreation), and the nights are taken only while open.
+ * write's own statements -- the reservation row's constraints (schema/013)
+ * accept it only if the guest profile is the establishment's and the
+ * business date, read by the insert itself (fresh, and stored as
+ * businessDateAtCreation), is neither past the check-in nor at the cutoff
+ * date; and the nights are taken only while open.
  * Otherwise (first pickup here, or the body breaks a rule) one query
  * reads the allotment, its business date and the body's references, so
  * a 400 lists every bad field, and the facts are kept for next time.
@@ -118,19 +119,20 @@ static const char head_references_sql[] = ALLOTMENT_HEAD_SELECT ", "
     "(SELECT COUNT(*) FROM guest_profiles "
     "  WHERE id = ? AND establishment_id = a.establishment_id)"
     ALLOTMENT_HEAD_FROM;
-/* Inserted only when the guest is the establishment's, the check-in is
-   not before its business date and the cutoff date is not reached. */
+/*
+ * The row's own constraints (schema/013) refuse it unless the guest is
+ * the establishment's, the check-in is not before the business date read
+ * here (fresh, and stored) and that date is before the cutoff date.
+ */
 static const char reservation_insert_sql[] =
     "INSERT INTO allotment_reservations (id, allotment_id, "
     "establishment_id, unit_type_id, check_in_date, check_out_date, "
     "quantity, rate_plan_id, guest_profile_id, channel_type, segment, "
     "booker_contact_name, booker_contact_email, booker_person_guest_id, "
-    "business_date_at_creation, created_by_key) "
-    "SELECT ?, ?, e.id, ?, ?, ?, ?, ?, g.id, ?, ?, ?, ?, ?, "
-    "e.business_date, ? FROM establishments e "
-    "JOIN guest_profiles g ON g.id = ? AND g.establishment_id = e.id "
-    "WHERE e.id = ? AND e.business_date <= ? AND e.business_date < ?";
-/* Why the insert inserted nothing. */
+    "business_date_at_creation, allotment_cutoff_date, created_by_key) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+    "(SELECT business_date FROM establishments WHERE id = ?), ?, ?)";
+/* Why the row's constraints refused the insert. */
 static const char insert_refused_sql[] =
     "SELECT DATE_FORMAT(e.business_date, '%Y-%m-%d'), "
     "(SELECT COUNT(*) FROM guest_profiles "
@@ -264,9 +266,10 @@ pickup_rules(const void *dest, void *ctx, struct validation *v)
 }
 
 /*
- * The insert inserted nothing: a check-in before the business date or a
- * guest of another establishment is a 400 (w->invalid), else the cutoff
- * date is reached: not bookable.
+ * The row's constraints refused the insert (only that statement was
+ * undone): a check-in before the business date or a guest of another
+ * establishment is a 400 (w->invalid), else the cutoff date is reached:
+ * not bookable.
  */
 static int
 pickup_insert_refused(struct db *db, struct pickup_write *w,
@@ -302,25 +305,26 @@ pickup_apply(struct db *db, void *arg, struct write_refusal *why)
 	char in_s[DATE_STR_LEN + 1], out_s[DATE_STR_LEN + 1];
 	char cutoff_s[DATE_STR_LEN + 1];
 	struct db_rows *rows = NULL;
-	uint64_t inserted = 0, taken = 0;
+	uint64_t taken = 0;
 	int closed, rc;
 
 	date_format(b->check_in, in_s);
 	date_format(b->check_out, out_s);
 	date_format(w->facts.cutoff, cutoff_s);
 	/* The row first, the nights last: their locks are held the least. */
-	if ((rc = db_exec(db, reservation_insert_sql, (struct db_param[]){
-	    DB_STR(w->id), DB_STR(w->facts.id), DB_STR(b->unit_type),
-	    DB_STR(in_s), DB_STR(out_s), DB_I64(b->quantity),
-	    DB_STR(b->rate_plan), DB_STR(b->channel_type), DB_STR(b->segment),
+	rc = db_exec(db, reservation_insert_sql, (struct db_param[]){
+	    DB_STR(w->id), DB_STR(w->facts.id), DB_STR(w->facts.establishment),
+	    DB_STR(b->unit_type), DB_STR(in_s), DB_STR(out_s),
+	    DB_I64(b->quantity), DB_STR(b->rate_plan), DB_STR(b->guest),
+	    DB_STR(b->channel_type), DB_STR(b->segment),
 	    DB_STR(b->booker_name), DB_STR(b->booker_email),
 	    b->booker_person_state == FIELD_SET ? DB_STR(b->booker_person) :
-	    DB_NULL, DB_I64(w->key_id), DB_STR(b->guest),
-	    DB_STR(w->facts.establishment), DB_STR(in_s), DB_STR(cutoff_s) },
-	    17, &inserted, NULL)) != DB_OK)
-		return rc;
-	if (inserted == 0)
+	    DB_NULL, DB_STR(w->facts.establishment), DB_STR(cutoff_s),
+	    DB_I64(w->key_id) }, 17, NULL, NULL);
+	if (rc == DB_ERR_CONSTRAINT)
 		return pickup_insert_refused(db, w, why);
+	if (rc != DB_OK)
+		return rc;
 	if ((rc = db_exec(db, take_sql, (struct db_param[]){
 	    DB_I64(b->quantity), DB_STR(w->facts.id), DB_STR(b->unit_type),
 	    DB_STR(in_s), DB_STR(out_s), DB_I64(b->quantity) }, 6, &taken,

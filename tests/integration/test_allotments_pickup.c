@@ -459,6 +459,53 @@ TEST(pickup_of_an_allotment_whose_cutoff_is_the_business_date_is_409_allotment_n
 	CHECK_INT(0, N_RESERVATIONS(a));
 }
 
+/*
+ * A worker that has served an allotment keeps its facts and reads nothing
+ * before the write (allotment_pickup.c): then the reservation row's own
+ * constraints judge the guest, the business date and the cutoff date.
+ * Each refusal is sent more times than there are workers, after enough
+ * pickups that every worker knows the allotment, and must be the slow
+ * path's answer every time, with nothing stored.
+ */
+static const char business_date_set_sql[] =
+    "UPDATE establishments SET business_date = ? WHERE id = ?";
+#define EVERY_WORKER 12
+
+TEST(pickup_refusals_are_the_same_once_every_worker_knows_the_allotment)
+{
+	struct scratch s;
+	const char *a;
+	int32_t b;
+	int i;
+
+	REQUIRE(SCRATCH(&s, 1, 20));
+	b = s.business;
+	REQUIRE((a = DEFINITE(&s, 20)) != NULL);
+	for (i = 0; i < EVERY_WORKER; i++)
+		REQUIRE(PICKUP_NEW(&s, a, 0, b + 10, b + 11, 1) != NULL);
+	for (i = 0; i < EVERY_WORKER; i++)
+		CHECK(check_detail_at(pickup_post(a, s.agent_key, json_set(
+		    BASE_PICKUP(&s), "guestProfileId", "\"" LYON_GUEST "\""),
+		    NULL), "guestProfileId", "unknown_reference", 1, __FILE__,
+		    __LINE__));
+	/* The cutoff date reached, its job not run yet: nights still open. */
+	REQUIRE(harness_sql_at(__FILE__, __LINE__, 0, business_date_set_sql,
+	    2, day_s(b + 5), s.est) != NULL);
+	for (i = 0; i < EVERY_WORKER; i++)
+		CHECK_PMS_ERROR(pickup_post(a, s.agent_key, BASE_PICKUP(&s),
+		    NULL), 409, "ALLOTMENT_NOT_BOOKABLE");
+	/* Past the cutoff and past the check-in: the 400 comes first. */
+	REQUIRE(harness_sql_at(__FILE__, __LINE__, 0, business_date_set_sql,
+	    2, day_s(b + 12), s.est) != NULL);
+	for (i = 0; i < EVERY_WORKER; i++)
+		CHECK(check_detail_at(pickup_post(a, s.agent_key,
+		    BASE_PICKUP(&s), NULL), "checkInDate", "in_past", 1,
+		    __FILE__, __LINE__));
+	CHECK_INT(EVERY_WORKER, N_RESERVATIONS(a));
+	CHECK_PICKED(a, s.types[0], b + 10, b + 11, EVERY_WORKER);
+	CHECK_PICKED(a, s.types[0], b + 11, b + 14, 0);
+}
+
 TEST(pickup_of_a_released_allotment_is_409_allotment_not_bookable)
 {
 	struct scratch s;
@@ -759,6 +806,7 @@ static const struct test_case tests[] = {
 	TEST_ENTRY(pickup_on_a_cancelled_allotment_is_409_allotment_not_bookable),
 	TEST_ENTRY(pickup_once_the_business_date_reaches_the_cutoff_is_409_allotment_not_bookable),
 	TEST_ENTRY(pickup_of_an_allotment_whose_cutoff_is_the_business_date_is_409_allotment_not_bookable),
+	TEST_ENTRY(pickup_refusals_are_the_same_once_every_worker_knows_the_allotment),
 	TEST_ENTRY(pickup_of_a_released_allotment_is_409_allotment_not_bookable),
 	TEST_ENTRY(pickup_beyond_the_allocation_is_409_allotment_exhausted),
 	TEST_ENTRY(pickup_exhausted_on_one_night_of_several_takes_nothing_on_the_others),

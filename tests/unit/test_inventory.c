@@ -268,7 +268,8 @@ release_gives_back_and_never_below_zero(void **state)
 	assert_int_equal(c, 1);
 	/* Three back where one is left: the CHECK refuses, nothing changes. */
 	back[2] = 3;
-	assert_int_equal(db_transaction(db, release_tx, back), DB_ERR_FAILED);
+	assert_int_equal(db_transaction(db, release_tx, back),
+	    DB_ERR_CONSTRAINT);
 	night(db, 4, &t, &b, &c);
 	assert_int_equal(c, 1);
 }
@@ -284,7 +285,7 @@ check_refuses_an_oversell_whoever_writes(void **state)
 
 	materialise(db, 29);
 	assert_int_equal(db_exec(db, oversell_sql, NULL, 0, NULL, NULL),
-	    DB_ERR_FAILED);
+	    DB_ERR_CONSTRAINT);
 	night(db, 1, &t, &b, &c);
 	assert_int_equal(c, 0);
 }
