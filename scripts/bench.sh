@@ -11,7 +11,9 @@
 #   establishment (200 units, 10 types, scripts/bench-seed.sql) an
 #   open-ended block with its return to service (scripts/bench-block.lua)
 #   and GET /v1/availability over 30 and 366 nights; then the time of one
-#   open-ended (365-night) block alone.
+#   open-ended (365-night) block alone; then pickups on one hot allotment
+#   (32 clients, scripts/bench-pickup.lua) with the oversell check.
+#   Its PHP peer is ../shared/bench's php/pickup (peer-bench.sh).
 # Starts the stack if it is not up and loads the work orders it needs
 # (reusing what is there).  BENCH_SECONDS, BENCH_CONNECTIONS, BENCH_THREADS.
 set -euo pipefail
@@ -198,6 +200,7 @@ if [ -z "$hot" ]; then
 fi
 sql "DELETE FROM allotment_reservations WHERE allotment_id = '$hot';
 	UPDATE allotment_nights SET picked = 0 WHERE allotment_id = '$hot'"
+sleep 3		# let InnoDB purge the deleted rows before the clock runs
 ROW_CONNS=32 run "pickup, hot allotment" "$hot" scripts/bench-pickup.lua \
 	"$BENCH_KEY" "$gfrom" "$G_TYPES" "$G_RATE" "$G_GUEST"
 oversold=$(sql "SELECT COUNT(*) FROM allotment_nights n WHERE n.allotment_id = '$hot'
