@@ -232,8 +232,9 @@ pickup_rules_read(struct pickup_write *w, struct validation *v)
 	    ALLOTMENT_HEAD_COLUMNS), "0") != 0, v);
 	pickup_live_rules(b, w->head.business_date, strcmp(db_cell(rows, 0,
 	    ALLOTMENT_HEAD_COLUMNS + 1), "0") != 0, v);
-	/* Kept for the next pickups; a failure only costs a read. */
-	(void)allotment_facts_keep(w->rq->db, &w->facts);
+	/* Kept for the next pickups (a failure only costs a read). */
+	if (allotment_facts_find(w->head.id) == NULL)
+		(void)allotment_facts_keep(w->rq->db, &w->facts);
 done:
 	db_rows_free(rows);
 }
