@@ -50,3 +50,12 @@ attrition_penalty(int64_t contracted, int64_t picked, int minimum_bp,
 	}
 	return ATTRITION_OK;
 }
+
+int
+attrition_penalty_fits(int64_t contracted, int64_t penalty_per_room_night)
+{
+	int64_t worst;
+
+	return attrition_penalty(contracted, 0, BP_WHOLE,
+	    penalty_per_room_night, &worst) == ATTRITION_OK;
+}

@@ -41,4 +41,11 @@ int attrition_pickup_bp(int64_t contracted, int64_t picked, int *bp_out);
 int attrition_penalty(int64_t contracted, int64_t picked, int minimum_bp,
     int64_t penalty_per_room_night, int64_t *penalty_out);
 
+/*
+ * 1 when the largest penalty a contract can make (100 %, nothing picked:
+ * contracted x penalty_per_room_night) fits in 18 digits: what creating
+ * or confirming an allotment checks, so its cutoff can always compute.
+ */
+int attrition_penalty_fits(int64_t contracted, int64_t penalty_per_room_night);
+
 #endif

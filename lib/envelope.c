@@ -71,6 +71,9 @@ const struct message envelope_shared_messages[] = {
 	{ "CAPACITY_SATURATED", 409, 409, 409,
 	  "Capacité saturée : au moins une nuit passerait sous zéro disponibilité",
 	  "Capacity saturated: at least one night would fall below zero availability" },
+	/* an establishment named by a query or a body (every PMS family) */
+	{ "ESTABLISHMENT_NOT_FOUND", 404, 404, 404, "Établissement introuvable",
+	  "Establishment not found" },
 	{ NULL, 0, 0, 0, NULL, NULL }
 };
 

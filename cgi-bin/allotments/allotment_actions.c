@@ -17,9 +17,11 @@
 #include "allotment_close.h"
 #include "allotments.h"
 #include "allotment_write.h"
+#include "attrition.h"
 #include "body.h"
 #include "db.h"
 #include "envelope.h"
+#include "inventory.h"
 #include "request.h"
 #include "validate.h"
 #include "write.h"
@@ -105,7 +107,7 @@ confirm_rules(const void *dest, void *ctx, struct validation *v)
 {
 	const struct confirm_body *b = dest;
 	const struct action_write *w = ctx;
-	int64_t room_nights = 0, max_penalty;
+	int64_t room_nights = 0;
 	int i;
 
 	if (b->penalty_state == FIELD_INVALID)
@@ -119,8 +121,7 @@ confirm_rules(const void *dest, void *ctx, struct validation *v)
 	for (i = 0; i < w->n_allocations; i++)
 		room_nights += (int64_t)w->allocations[i].quantity *
 		    (w->head.period_to - w->head.period_from);
-	if (__builtin_mul_overflow(room_nights, b->penalty, &max_penalty) ||
-	    max_penalty > MONEY_MAX)
+	if (!attrition_penalty_fits(room_nights, b->penalty))
 		validation_add(v, "penaltyPerRoomNightCents",
 		    REASON_OUT_OF_RANGE);
 }
@@ -142,8 +143,8 @@ confirm_apply(struct db *db, void *arg, struct write_refusal *why)
 		return rc;
 	if (moved == 0)
 		return write_refuse(why, "ALLOTMENT_STATE_CONFLICT", NULL);
-	if ((rc = allotment_inventory_ready(db, h->establishment,
-	    h->business_date, h->horizon_end, h->period_to)) != DB_OK)
+	if ((rc = inventory_ensure(db, h->establishment, h->business_date,
+	    h->horizon_end - 1, h->period_to - 1)) != DB_OK)
 		return rc;
 	if ((rc = db_exec(db, open_nights_sql, (struct db_param[]){
 	    DB_STR(h->id) }, 1, NULL, NULL)) != DB_OK)

@@ -27,7 +27,5 @@ const struct message allotment_messages[] = {
 	{ "RESERVATION_NOT_CANCELLABLE", 409, 409, 409,
 	  "Le séjour a commencé : réservation non annulable",
 	  "The stay has begun: the reservation cannot be cancelled" },
-	{ "ESTABLISHMENT_NOT_FOUND", 404, 404, 404, "Établissement introuvable",
-	  "Establishment not found" },
 	{ NULL, 0, 0, 0, NULL, NULL }
 };

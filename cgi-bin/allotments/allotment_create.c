@@ -12,6 +12,7 @@
 
 #include "allotments.h"
 #include "allotment_write.h"
+#include "attrition.h"
 #include "auth.h"
 #include "body.h"
 #include "business_date.h"
@@ -196,7 +197,7 @@ create_body_rules(struct create_write *w, struct validation *v)
 	const struct create_body *b = &w->body;
 	char path[FIELD_PATH_MAX];
 	double scaled;
-	int64_t room_nights = 0, max_penalty;
+	int64_t room_nights = 0;
 	int i, j;
 
 	if (b->period_from_state == FIELD_SET &&
@@ -241,8 +242,7 @@ create_body_rules(struct create_write *w, struct validation *v)
 	for (i = 0; i < b->n_allocations; i++)
 		room_nights += b->allocations[i].quantity *
 		    (b->period_to - b->period_from);
-	if (__builtin_mul_overflow(room_nights, b->penalty, &max_penalty) ||
-	    max_penalty > MONEY_MAX)
+	if (!attrition_penalty_fits(room_nights, b->penalty))
 		validation_add(v, "penaltyPerRoomNightCents",
 		    REASON_OUT_OF_RANGE);
 }
@@ -398,9 +398,9 @@ create_apply(struct db *db, void *arg, struct write_refusal *why)
 	int i, rc;
 
 	date_format(b->period_from, from_s);
-	if (definite && (rc = allotment_inventory_ready(db,
-	    b->establishment, w->dates.business_date, w->horizon_end,
-	    b->period_to)) !=
+	/* Rows for every night of the period (inside the horizon). */
+	if (definite && (rc = inventory_ensure(db, b->establishment,
+	    w->dates.business_date, w->horizon_end - 1, b->period_to - 1)) !=
 	    DB_OK)
 		return rc;
 	if ((rc = create_insert(db, w)) != DB_OK)

@@ -150,26 +150,38 @@ static const char closed_sql[] =
     "AND unit_type_id = ? AND night >= ? AND night < ? AND is_open = 0";
 
 /* The rules on what never changes: dates within the period, the rate
-   plan, an allocated unit type (allocated: whether it is one). */
-static void
+   plan, an allocated unit type (allocated: whether it is one).  Returns
+   how many were broken; v NULL only counts them. */
+static int
 pickup_fact_rules(const struct pickup_body *b, const struct allotment_facts *f,
     int allocated, struct validation *v)
 {
+	int broken = 0;
+
 	if (b->check_in_state == FIELD_SET &&
-	    (b->check_in < f->period_from || b->check_in >= f->period_to))
+	    (b->check_in < f->period_from || b->check_in >= f->period_to)) {
 		validation_add(v, "checkInDate", REASON_OUT_OF_RANGE);
-	if (b->check_out_state == FIELD_SET) {
-		if (b->check_in_state == FIELD_SET &&
-		    b->check_out <= b->check_in)
-			validation_add(v, "checkOutDate", REASON_BEFORE_START);
-		else if (b->check_out > f->period_to)
-			validation_add(v, "checkOutDate", REASON_OUT_OF_RANGE);
+		broken++;
+	}
+	if (b->check_out_state == FIELD_SET && b->check_in_state == FIELD_SET &&
+	    b->check_out <= b->check_in) {
+		validation_add(v, "checkOutDate", REASON_BEFORE_START);
+		broken++;
+	} else if (b->check_out_state == FIELD_SET &&
+	    b->check_out > f->period_to) {
+		validation_add(v, "checkOutDate", REASON_OUT_OF_RANGE);
+		broken++;
 	}
 	if (b->rate_plan_state == FIELD_SET &&
-	    strcmp(b->rate_plan, f->rate_plan) != 0)
+	    strcmp(b->rate_plan, f->rate_plan) != 0) {
 		validation_add(v, "ratePlanId", REASON_MISMATCH);
-	if (b->unit_type_state == FIELD_SET && !allocated)
+		broken++;
+	}
+	if (b->unit_type_state == FIELD_SET && !allocated) {
 		validation_add(v, "unitTypeId", REASON_UNKNOWN_REFERENCE);
+		broken++;
+	}
+	return broken;
 }
 
 /* The rules on what changes, from the values read: the check-in against
@@ -228,7 +240,7 @@ pickup_rules_read(struct pickup_write *w, struct validation *v)
 	facts_from_head(&w->head, &w->facts);
 	/* The query counted the allocation (the kept unit types are read
 	   by allotment_facts_keep, below). */
-	pickup_fact_rules(b, &w->facts, strcmp(db_cell(rows, 0,
+	(void)pickup_fact_rules(b, &w->facts, strcmp(db_cell(rows, 0,
 	    ALLOTMENT_HEAD_COLUMNS), "0") != 0, v);
 	pickup_live_rules(b, w->head.business_date, strcmp(db_cell(rows, 0,
 	    ALLOTMENT_HEAD_COLUMNS + 1), "0") != 0, v);
@@ -246,7 +258,6 @@ pickup_rules(const void *dest, void *ctx, struct validation *v)
 {
 	struct pickup_write *w = ctx;
 	const struct allotment_facts *f = allotment_facts_find(w->head.id);
-	struct validation quick;
 
 	(void)dest;	/* &w->body */
 	if (f != NULL) {
@@ -254,11 +265,9 @@ pickup_rules(const void *dest, void *ctx, struct validation *v)
 			v->refusal = "OUT_OF_SCOPE";
 			return;
 		}
-		memset(&quick, 0, sizeof(quick));
-		pickup_fact_rules(&w->body, f, w->body.unit_type_state ==
-		    FIELD_SET && allotment_facts_allocates(f, w->body.unit_type),
-		    &quick);
-		if (quick.count == 0 && v->count == 0) {
+		if (v->count == 0 && pickup_fact_rules(&w->body, f,
+		    w->body.unit_type_state == FIELD_SET &&
+		    allotment_facts_allocates(f, w->body.unit_type), NULL) == 0) {
 			w->facts = *f;
 			return;		/* the write judges the rest */
 		}

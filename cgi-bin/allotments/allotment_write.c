@@ -16,14 +16,6 @@
 static const char head_sql[] = ALLOTMENT_HEAD_SELECT ALLOTMENT_HEAD_FROM;
 
 int
-allotment_inventory_ready(struct db *db, const char *establishment_id,
-    int32_t business_date, int32_t horizon_end, int32_t period_to)
-{
-	return inventory_ensure(db, establishment_id, business_date,
-	    horizon_end - 1, period_to - 1);
-}
-
-int
 allotment_take_inventory(struct db *db, const char *unit_type_id,
     int32_t from, int32_t until, int qty, struct write_refusal *why)
 {

@@ -15,14 +15,6 @@ struct request;
 struct write_refusal;
 
 /*
- * Inventory rows exist for every night before period_to (all inside the
- * horizon, which creation checked), materialising the horizon when they
- * do not.  0 or a DB status.
- */
-int allotment_inventory_ready(struct db *db, const char *establishment_id,
-    int32_t business_date, int32_t horizon_end, int32_t period_to);
-
-/*
  * Takes qty committed of unit_type on [from, until) for a definite
  * allotment.  0; WRITE_REFUSED with CAPACITY_SATURATED in why when a night
  * has no room (the caller returns it, so the transaction rolls back);

@@ -12,9 +12,6 @@ struct request;
 
 /* Allocations of one allotment (unitAllocations items). */
 #define ALLOTMENT_MAX_ALLOCATIONS 32
-/* Money: 18 digits (SPEC 2.1); the largest penalty a contract can make
-   must fit too. */
-#define MONEY_MAX INT64_C(999999999999999999)
 
 /* Handlers (one concern per file). */
 int allotment_create(struct request *rq);	/* allotment_create.c */

@@ -18,8 +18,6 @@ const struct message unit_messages[] = {
 	{ "UNIT_BLOCK_NOT_FOUND", 404, 404, 404,
 	  "Blocage introuvable ou déjà levé",
 	  "Block not found or already returned to service" },
-	{ "ESTABLISHMENT_NOT_FOUND", 404, 404, 404, "Établissement introuvable",
-	  "Establishment not found" },
 	{ "UNIT_TYPE_NOT_FOUND", 404, 404, 404,
 	  "Type d'unité introuvable dans cet établissement",
 	  "Unit type not found in this establishment" },

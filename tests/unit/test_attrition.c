@@ -160,6 +160,20 @@ pickup_percent_rounds_half_up_to_hundredths(void **state)
 	assert_int_equal(pickup_bp(18, 0), 0);
 }
 
+/* The creation check: contracted x penalty within 18 digits. */
+static void
+a_contract_fits_while_its_largest_penalty_has_18_digits(void **state)
+{
+	(void)state;
+	assert_true(attrition_penalty_fits(18, 5000));
+	assert_true(attrition_penalty_fits(1, ATTRITION_PENALTY_MAX));
+	assert_true(attrition_penalty_fits(9, INT64_C(111111111111111111)));
+	assert_false(attrition_penalty_fits(2, ATTRITION_PENALTY_MAX));
+	assert_false(attrition_penalty_fits(10, INT64_C(100000000000000000)));
+	assert_false(attrition_penalty_fits(INT64_MAX, 2));
+	assert_true(attrition_penalty_fits(0, ATTRITION_PENALTY_MAX));
+}
+
 int
 main(void)
 {
@@ -174,6 +188,7 @@ main(void)
 		cmocka_unit_test(overflowing_products_are_refused),
 		cmocka_unit_test(impossible_inputs_are_refused),
 		cmocka_unit_test(pickup_percent_rounds_half_up_to_hundredths),
+		cmocka_unit_test(a_contract_fits_while_its_largest_penalty_has_18_digits),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
