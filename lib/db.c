@@ -26,7 +26,7 @@
 #include "log.h"
 
 #define DB_STMT_CACHE 96
-#define DB_MAX_PARAMS 64
+#define DB_MAX_PARAMS 160	/* a batch of 8 pickups: 136 */
 
 #ifdef PMS_FAULT_INJECTION
 /* Test builds: the database calls to fail on purpose (db_fault_arm). */
@@ -56,6 +56,9 @@ struct db {
 	   transaction: db_transaction retries from this, never from the
 	   number its callback returns. */
 	int tx_retryable;
+	/* Inside db_autocommit: a statement whose connection was lost is
+	   never sent again (it may have committed). */
+	int autocommit_write;
 	unsigned jitter_seed;		/* per process: see db_backoff */
 #ifdef PMS_FAULT_INJECTION
 	struct db_fault_plan faults;
@@ -130,13 +133,14 @@ db_classify(struct db *db, unsigned err, const char *msg)
 	switch (err) {
 	case ER_LOCK_DEADLOCK:
 	case ER_LOCK_WAIT_TIMEOUT:
-		if (db->in_tx)
+		if (db->in_tx || db->autocommit_write)
 			db->tx_retryable = 1;
 		return DB_ERR_RETRY;
 	case ER_DUP_ENTRY:
 		return DB_ERR_DUPLICATE;
 	case 4025:	/* ER_CONSTRAINT_FAILED: a CHECK */
 	case ER_NO_REFERENCED_ROW_2:
+	case ER_SIGNAL_EXCEPTION:	/* a trigger's SIGNAL SQLSTATE '45000' */
 		return DB_ERR_CONSTRAINT;
 	case CR_CONNECTION_ERROR:
 	case CR_CONN_HOST_ERROR:
@@ -405,7 +409,7 @@ db_run_retry(struct db *db, const char *sql, const struct db_param *p, int n,
 	int rc, in_tx = db->in_tx;
 
 	rc = db_run(db, sql, p, n, out);
-	if (rc == DB_ERR_UNAVAILABLE && !in_tx)
+	if (rc == DB_ERR_UNAVAILABLE && !in_tx && !db->autocommit_write)
 		rc = db_run(db, sql, p, n, out);
 	return rc;
 }
@@ -560,7 +564,7 @@ db_query(struct db *db, const char *sql, const struct db_param *params,
 	if ((rc = db_run_retry(db, sql, params, nparams, &st)) != DB_OK)
 		return rc;
 	rc = db_fetch_all(db, st, out);
-	if (rc == DB_ERR_UNAVAILABLE && !db->in_tx &&
+	if (rc == DB_ERR_UNAVAILABLE && !db->in_tx && !db->autocommit_write &&
 	    (rc = db_run(db, sql, params, nparams, &st)) == DB_OK)
 		rc = db_fetch_all(db, st, out);
 	return rc;
@@ -670,6 +674,44 @@ db_transaction(struct db *db, db_tx_fn fn, void *ctx)
 		db_tx_abandon(db);
 		if (rc != DB_ERR_RETRY)
 			return rc;
+	}
+	return rc;
+}
+
+/* Whether the statement that lost its connection was never run: the
+   connection was found closed when the statement was sent. */
+static int
+db_lost_before_sending(const struct db *db)
+{
+	return db->last_errno == CR_SERVER_GONE_ERROR ||
+	    db->last_errno == CR_CONNECTION_ERROR ||
+	    db->last_errno == CR_CONN_HOST_ERROR ||
+	    db->last_errno == 4031;	/* idle session closed by the server */
+}
+
+int
+db_autocommit(struct db *db, db_tx_fn fn, void *ctx)
+{
+	int attempt, rc = DB_ERR_RETRY;
+
+	for (attempt = 0; attempt < DB_TX_ATTEMPTS; attempt++) {
+		if (attempt > 0)
+			db_backoff(db, attempt - 1);
+		if ((rc = db_ensure(db)) != DB_OK)
+			return rc;
+		db->tx_retryable = 0;
+		db->autocommit_write = 1;
+		rc = fn(db, ctx);
+		db->autocommit_write = 0;
+		if (db->tx_retryable) {
+			rc = DB_ERR_RETRY;
+			continue;
+		}
+		if (rc == DB_ERR_UNAVAILABLE && db_lost_before_sending(db)) {
+			rc = DB_ERR_RETRY;
+			continue;
+		}
+		return rc;
 	}
 	return rc;
 }

@@ -109,6 +109,18 @@ db_cell(const struct db_rows *r, int row, int col)
 typedef int (*db_tx_fn)(struct db *db, void *ctx);
 int db_transaction(struct db *db, db_tx_fn fn, void *ctx);
 
+/*
+ * Runs fn(db, ctx) in autocommit, for a write that is one statement (then
+ * only reads, e.g. of why it was refused): the statement is its own
+ * transaction, without START TRANSACTION and COMMIT round trips.  Retried
+ * as db_transaction on a deadlock or lock wait timeout (the statement was
+ * rolled back whole), and when the connection was found closed before the
+ * statement was sent; a connection lost while it ran is never retried
+ * (the outcome is unknown): DB_ERR_UNAVAILABLE.  fn must reset its
+ * outputs on entry.
+ */
+int db_autocommit(struct db *db, db_tx_fn fn, void *ctx);
+
 /* From inside fn: this attempt must be rolled back and run again (e.g. a
    unique key raced by a concurrent first insert).  Returns DB_ERR_RETRY. */
 int db_tx_retry(struct db *db);

@@ -12,6 +12,7 @@
 #include <time.h>
 #include <cjson/cJSON.h>
 
+struct batch_kind;
 struct db;
 struct config;
 struct family;
@@ -76,6 +77,12 @@ struct request {
 	char resp_headers[512];		/* extra "Name: value\r\n" lines */
 	size_t resp_headers_len;
 	int responded;
+
+	/* deferred to a batch (batch.h): answered when the batch runs */
+	const struct batch_kind *batch;
+	void *batch_item;		/* owned, freed with batch_item_free */
+	void (*batch_item_free)(void *);
+	int batch_alone;		/* run a deferred write at once (faults) */
 };
 
 /* A FastCGI/CGI param (HTTP_X_API_KEY, CONTENT_TYPE...), or NULL. */

@@ -34,6 +34,7 @@
 #endif
 
 #include "auth.h"
+#include "batch.h"
 #include "config.h"
 #include "db.h"
 #include "envelope.h"
@@ -161,6 +162,7 @@ server_run_handler(struct request *rq)
 		return rq->route->handler(rq);
 	if (db_fault_arm(rq->db, spec) != 0)
 		return respond_error(rq, "VALIDATION_FAILED");
+	rq->batch_alone = 1;	/* the faults are the handler's calls */
 	rc = rq->route->handler(rq);
 	snprintf(fired, sizeof(fired), "%d", db_fault_disarm(rq->db));
 	request_add_header(rq, "X-Pms-Fault-Fired", fired);
@@ -207,6 +209,8 @@ server_dispatch(struct request *rq)
 		return;
 	}
 	rc = server_run_handler(rq);
+	if (rc == 0 && rq->batch != NULL && !rq->responded)
+		return;		/* answered when its batch runs */
 	if (!rq->responded || (rc != 0 && rq->status < 400)) {
 		log_error("handler %s %s returned %d without an answer",
 		    rq->method, rq->route->pattern, rc);
@@ -250,25 +254,50 @@ server_write(struct request *rq, FCGX_Stream *out)
 	}
 }
 
-static void
-server_handle(char **envp, FCGX_Request *fr, const struct family *fam,
+/*
+ * Reads and dispatches a request (from fr, or CGI when NULL).  Returns it
+ * answered, or deferred to a batch (rq->batch); NULL when there was no
+ * memory for it (a bare 500 is written).
+ */
+static struct request *
+server_begin(char **envp, FCGX_Request *fr, const struct family *fam,
     struct db *db, const struct config *cfg)
 {
-	struct request rq;
+	static const char bare[] = "Status: 500 Internal Server Error\r\n"
+	    "Content-Length: 0\r\n\r\n";
+	struct request *rq = malloc(sizeof(*rq));
+
+	if (rq == NULL) {
+		if (fr != NULL)
+			FCGX_PutStr(bare, (int)sizeof(bare) - 1, fr->out);
+		else
+			fputs(bare, stdout);
+		return NULL;
+	}
+	server_request_init(rq, envp, fr, fam, db, cfg);
+	server_dispatch(rq);
+	return rq;
+}
+
+/* Writes rq's answer (to fr, or stdout when NULL), logs it, frees rq. */
+static void
+server_end(struct request *rq, FCGX_Request *fr)
+{
 	struct timespec end;
 	double ms;
 
-	server_request_init(&rq, envp, fr, fam, db, cfg);
-	server_dispatch(&rq);
-	if (!rq.responded)
-		respond_error(&rq, "INTERNAL_ERROR");
-	server_write(&rq, fr ? fr->out : NULL);
+	if (!rq->responded)
+		respond_error(rq, "INTERNAL_ERROR");
+	server_write(rq, fr ? fr->out : NULL);
 	clock_gettime(CLOCK_MONOTONIC, &end);
-	ms = (double)(end.tv_sec - rq.started.tv_sec) * 1e3 +
-	    (double)(end.tv_nsec - rq.started.tv_nsec) / 1e6;
-	log_request(&rq, ms);
-	free(rq.body);
-	free(rq.resp_body);
+	ms = (double)(end.tv_sec - rq->started.tv_sec) * 1e3 +
+	    (double)(end.tv_nsec - rq->started.tv_nsec) / 1e6;
+	log_request(rq, ms);
+	if (rq->batch_item_free != NULL)
+		rq->batch_item_free(rq->batch_item);
+	free(rq->body);
+	free(rq->resp_body);
+	free(rq);
 }
 
 /*
@@ -300,29 +329,126 @@ server_finish(FCGX_Request *req)
 
 /*
  * Reads and answers the next request on a connection that poll() found
- * readable.  0 when the connection stays open, -1 when it is closed (by
- * either side) and its request struct may be freed.
+ * readable, or defers it (*deferred, answered by server_flush).  0 when
+ * the connection stays open, -1 when it is closed (by either side) and
+ * its request struct may be freed.
  */
 static int
 server_serve(FCGX_Request *req, const struct family *fam, struct db *db,
-    const struct config *cfg)
+    const struct config *cfg, struct request **deferred)
 {
+	struct request *rq;
+
+	*deferred = NULL;
 	/* With no listening socket of its own (-1), libfcgi returns an error
 	   instead of accepting when the web server has closed the connection. */
 	if (FCGX_Accept_r(req) < 0)
 		return -1;
-	server_handle(req->envp, req, fam, db, cfg);
+	rq = server_begin(req->envp, req, fam, db, cfg);
+	if (rq != NULL && rq->batch != NULL) {
+		*deferred = rq;
+		return 0;
+	}
+	if (rq != NULL)
+		server_end(rq, req);
 	server_finish(req);
 	return req->ipcFd >= 0 ? 0 : -1;
 }
 
 #define WORKER_MAX_CONNS 256
 
+/* A deferred request and the connection it came on. */
+struct server_pending {
+	struct request *rq;
+	FCGX_Request *conn;
+};
+
+/*
+ * Runs the deferred requests, each kind's together (batch.h), then
+ * answers and ends every one of them.  Their connections stay in the
+ * worker's list; server_sweep drops the ones that closed.
+ */
+static void
+server_flush(struct server_pending *pend, int *np, struct db *db)
+{
+	struct request *same[BATCH_MAX];
+	int ran[BATCH_MAX] = { 0 };
+	int i, j, k;
+
+	for (i = 0; i < *np; i++) {
+		if (ran[i])
+			continue;
+		for (k = 0, j = i; j < *np; j++)
+			if (!ran[j] && pend[j].rq->batch == pend[i].rq->batch) {
+				same[k++] = pend[j].rq;
+				ran[j] = 1;
+			}
+		pend[i].rq->batch->run(db, same, k);
+	}
+	for (i = 0; i < *np; i++) {
+		server_end(pend[i].rq, pend[i].conn);
+		server_finish(pend[i].conn);
+	}
+	*np = 0;
+}
+
+/* Frees the connections that closed; returns how many remain. */
+static int
+server_sweep(FCGX_Request **conns, int n)
+{
+	int i;
+
+	for (i = n - 1; i >= 0; i--)
+		if (conns[i]->ipcFd < 0) {
+			FCGX_Free(conns[i], 1);
+			free(conns[i]);
+			conns[i] = conns[--n];
+		}
+	return n;
+}
+
+/* Accepts a connection from the shared socket and serves its first
+   request (possibly deferred into pend); returns the connection count. */
+static int
+server_accept_one(int listen_fd, FCGX_Request **conns, int n,
+    const struct family *fam, struct db *db, const struct config *cfg,
+    struct server_pending *pend, int *np)
+{
+	int fd;
+
+	if ((fd = accept(listen_fd, NULL, NULL)) < 0) {
+		if (errno != EAGAIN && errno != EWOULDBLOCK &&
+		    errno != EINTR && errno != ECONNABORTED)
+			usleep(10000);	/* EMFILE and the like: no spin */
+		return n;
+	}
+	if ((conns[n] = malloc(sizeof(*conns[n]))) == NULL) {
+		close(fd);
+		return n;
+	}
+	FCGX_InitRequest(conns[n], -1, 0);
+	conns[n]->ipcFd = fd;
+	/* FCGX_Accept_r first ends the previous request: without this
+	   it would close the connection we have just accepted. */
+	conns[n]->keepConnection = 1;
+	/* The request follows the connection at once: serve it now. */
+	if (server_serve(conns[n], fam, db, cfg, &pend[*np].rq) != 0) {
+		FCGX_Free(conns[n], 1);
+		free(conns[n]);
+		return n;
+	}
+	if (pend[*np].rq != NULL)
+		pend[(*np)++].conn = conns[n];
+	return n + 1;
+}
+
 /*
  * One worker: a poll() loop over the shared listening socket and the
- * connections this worker has accepted.  Requests are served one at a time,
- * but an idle kept-alive connection never blocks the others (the trap of
- * fastcgi_keep_conn with libfcgi's blocking accept loop, PITFALLS.md).
+ * connections this worker has accepted.  Requests are served one at a
+ * time, but an idle kept-alive connection never blocks the others (the
+ * trap of fastcgi_keep_conn with libfcgi's blocking accept loop,
+ * PITFALLS.md).  The writes deferred by the requests of one round (every
+ * connection poll() found readable) run together at its end (batch.h).
  */
 static int
 server_worker(int listen_fd, const struct family *fam,
@@ -330,8 +456,9 @@ server_worker(int listen_fd, const struct family *fam,
 {
 	struct pollfd pfd[1 + WORKER_MAX_CONNS];
 	FCGX_Request *conns[WORKER_MAX_CONNS];
+	struct server_pending pend[BATCH_MAX];
 	struct db *db;
-	int n = 0, i, fd, flags, rc = 0;
+	int n = 0, np = 0, i, flags, rc = 0;
 
 	server_set_handler(SIGTERM, server_on_term, 1);
 	server_set_handler(SIGINT, server_on_term, 1);
@@ -357,35 +484,25 @@ server_worker(int listen_fd, const struct family *fam,
 		for (i = n - 1; i >= 0 && !server_stopping; i--) {
 			if (pfd[1 + i].revents == 0)
 				continue;
-			if (server_serve(conns[i], fam, db, cfg) != 0) {
+			if (np == BATCH_MAX)
+				server_flush(pend, &np, db);
+			if (server_serve(conns[i], fam, db, cfg,
+			    &pend[np].rq) != 0) {
 				FCGX_Free(conns[i], 1);
 				free(conns[i]);
 				conns[i] = conns[--n];
-			}
+			} else if (pend[np].rq != NULL)
+				pend[np++].conn = conns[i];
 		}
-		if (server_stopping || !(pfd[0].revents & POLLIN))
-			continue;
-		if ((fd = accept(listen_fd, NULL, NULL)) < 0) {
-			if (errno != EAGAIN && errno != EWOULDBLOCK &&
-			    errno != EINTR && errno != ECONNABORTED)
-				usleep(10000);	/* EMFILE and the like: no spin */
-			continue;
+		if (!server_stopping && (pfd[0].revents & POLLIN) &&
+		    n < WORKER_MAX_CONNS) {
+			if (np == BATCH_MAX)
+				server_flush(pend, &np, db);
+			n = server_accept_one(listen_fd, conns, n, fam, db, cfg,
+			    pend, &np);
 		}
-		if ((conns[n] = malloc(sizeof(*conns[n]))) == NULL) {
-			close(fd);
-			continue;
-		}
-		FCGX_InitRequest(conns[n], -1, 0);
-		conns[n]->ipcFd = fd;
-		/* FCGX_Accept_r first ends the previous request: without this
-		   it would close the connection we have just accepted. */
-		conns[n]->keepConnection = 1;
-		/* The request follows the connection at once: serve it now. */
-		if (server_serve(conns[n], fam, db, cfg) != 0) {
-			FCGX_Free(conns[n], 1);
-			free(conns[n]);
-		} else
-			n++;
+		server_flush(pend, &np, db);
+		n = server_sweep(conns, n);
 	}
 	for (i = 0; i < n; i++) {
 		FCGX_Free(conns[i], 1);
@@ -546,7 +663,9 @@ server_main(int argc, char **argv, const struct family *fam)
 		struct db *db = db_new(&cfg);
 		if (db == NULL)
 			return 1;
-		server_handle(environ, NULL, fam, db, &cfg);
+		struct request *rq = server_begin(environ, NULL, fam, db, &cfg);
+		if (rq != NULL)
+			server_end(rq, NULL);
 		log_flush();
 		db_free(db);
 		rc = 0;

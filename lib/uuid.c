@@ -6,7 +6,9 @@
  * New uuids are RFC 4122 version 4, from OpenSSL's CSPRNG (RAND_bytes), so
  * an identifier never reveals a counter or a clock.
  */
+#include <stdint.h>
 #include <string.h>
+#include <time.h>
 
 #include <openssl/rand.h>
 
@@ -60,25 +62,50 @@ uuid_parse(const char *s, char out[UUID_STR_LEN + 1])
 	return uuid_parse_n(s, strnlen(s, UUID_STR_LEN + 1), out);
 }
 
-int
-uuid_generate(char out[UUID_STR_LEN + 1])
+/* The 16 bytes of b as 8-4-4-4-12 lower-case hex. */
+static void
+uuid_format(const unsigned char b[16], char out[UUID_STR_LEN + 1])
 {
-	unsigned char b[16];
 	size_t i, o = 0;
-	int rc = -1;
 
-	if (out == NULL || RAND_bytes(b, (int)sizeof(b)) != 1)
-		goto done;
-	b[6] = (unsigned char)((b[6] & 0x0f) | 0x40);	/* version 4 */
-	b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);	/* RFC 4122 variant */
-	for (i = 0; i < sizeof(b); i++) {
+	for (i = 0; i < 16; i++) {
 		if (uuid_is_dash_pos(o))
 			out[o++] = '-';
 		out[o++] = hex_digits[b[i] >> 4];
 		out[o++] = hex_digits[b[i] & 0x0f];
 	}
 	out[o] = '\0';
-	rc = 0;
-done:
-	return rc;
+}
+
+int
+uuid_generate(char out[UUID_STR_LEN + 1])
+{
+	unsigned char b[16];
+
+	if (out == NULL || RAND_bytes(b, (int)sizeof(b)) != 1)
+		return -1;
+	b[6] = (unsigned char)((b[6] & 0x0f) | 0x40);	/* version 4 */
+	b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);	/* RFC 4122 variant */
+	uuid_format(b, out);
+	return 0;
+}
+
+int
+uuid_generate_ordered(char out[UUID_STR_LEN + 1])
+{
+	unsigned char b[16];
+	struct timespec now;
+	uint64_t ms;
+	int i;
+
+	if (out == NULL || RAND_bytes(b, (int)sizeof(b)) != 1 ||
+	    clock_gettime(CLOCK_REALTIME, &now) != 0)
+		return -1;
+	ms = (uint64_t)now.tv_sec * 1000u + (uint64_t)now.tv_nsec / 1000000u;
+	for (i = 5; i >= 0; i--, ms >>= 8)
+		b[i] = (unsigned char)(ms & 0xff);	/* unix_ts_ms, big-endian */
+	b[6] = (unsigned char)((b[6] & 0x0f) | 0x70);	/* version 7 */
+	b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);	/* RFC 9562 variant */
+	uuid_format(b, out);
+	return 0;
 }

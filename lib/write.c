@@ -219,3 +219,37 @@ write_run(struct request *rq, write_apply_fn apply, write_answer_fn answer,
 		return respond_refusal(rq, &w.why);
 	return respond_db_failure(rq, rc);
 }
+
+static int
+write_statement(struct db *db, void *arg)
+{
+	struct write_state *w = arg;
+
+	memset(&w->why, 0, sizeof(w->why));
+	return w->apply(db, w->ctx, &w->why);
+}
+
+int
+write_run_statement(struct request *rq, write_apply_fn apply,
+    write_answer_fn answer, void *ctx)
+{
+	struct write_state w;
+	int rc;
+
+	if (request_header(rq, "Idempotency-Key") != NULL)
+		return write_run(rq, apply, answer, ctx);
+	/* The answer first: one that cannot be built leaves nothing
+	   written (after the statement, the write is committed). */
+	if (answer(rq, ctx) != 0 || rq->status >= 500)
+		return respond_error(rq, "INTERNAL_ERROR");
+	memset(&w, 0, sizeof(w));
+	w.rq = rq;
+	w.apply = apply;
+	w.ctx = ctx;
+	rc = db_autocommit(rq->db, write_statement, &w);
+	if (rc == DB_OK)
+		return 0;	/* the answer made above */
+	if (rc == WRITE_REFUSED)
+		return respond_refusal(rq, &w.why);
+	return respond_db_failure(rq, rc);
+}

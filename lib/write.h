@@ -64,6 +64,16 @@ typedef int (*write_answer_fn)(struct request *rq, void *ctx);
 int write_run(struct request *rq, write_apply_fn apply,
     write_answer_fn answer, void *ctx);
 
+/*
+ * write_run for a write that is one statement: apply sends exactly one
+ * write (then only reads, e.g. of why it was refused).  Without an
+ * Idempotency-Key the statement runs in autocommit (db_autocommit), as
+ * its own transaction: one round trip instead of three.  So answer runs
+ * first, before apply, and must not depend on what apply finds; a refusal
+ * or failure replaces it.  With a key, exactly write_run.  Returns 0.
+ */
+int write_run_statement(struct request *rq, write_apply_fn apply,
+    write_answer_fn answer, void *ctx);
 /* Answers a refusal in the family's envelope (also before any write). */
 int respond_refusal(struct request *rq, const struct write_refusal *why);
 

@@ -4,11 +4,11 @@
  * [checkInDate, checkOutDate) (seed allotment-reservations.fr.txt, SPEC
  * 2.4, docs/allotments.md).  The pickup moves nothing in general
  * inventory: a definite allotment committed its allocation when it was
- * made.  It takes from the allotment's own per-night rows, in one
- * statement that checks and writes the same rows
- * (`is_open AND allocated - picked >= q`), so two pickups of a night, on
- * one node or on two Galera nodes, can never take more than the
- * allocation, and a pickup racing the cutoff (which closes the rows) is
+ * made.  It takes from the allotment's own per-night rows, in the one
+ * statement that inserts it (its trigger, schema/015, checks and writes
+ * the same rows: `is_open AND allocated - picked >= q`), so two pickups
+ * of a night, on one node or on two Galera nodes, can never take more
+ * than the allocation, and a pickup racing the cutoff (which closes the rows) is
  * counted by it or refused after it.
  *
  * The hot path (an allotment this worker has served before) reads
@@ -22,6 +22,8 @@
  * Otherwise (first pickup here, or the body breaks a rule) one query
  * reads the allotment, its business date and the body's references, so
  * a 400 lists every bad field, and the facts are kept for next time.
+ * The write itself is deferred to the worker's batch (lib/batch.h): the
+ * pickups read in one round are inserted by one statement.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,6 +33,7 @@
 #include "allotments.h"
 #include "allotment_write.h"
 #include "auth.h"
+#include "batch.h"
 #include "body.h"
 #include "config.h"
 #include "datetime.h"
@@ -101,15 +104,23 @@ static const struct field pickup_fields[] = {
 	{ .name = NULL }
 };
 
+/* One pickup, from its checks to its answer (owned by its request once
+   deferred to the batch: pickup_write_free). */
 struct pickup_write {
 	struct request *rq;
 	struct allotment_head head;	/* slow path only */
 	struct allotment_facts facts;
 	struct pickup_body body;
+	struct body json;		/* the tree body's strings borrow */
 	struct validation invalid;	/* what the write found bad */
 	char id[UUID_STR_LEN + 1];
+	char in_s[DATE_STR_LEN + 1], out_s[DATE_STR_LEN + 1];
+	char cutoff_s[DATE_STR_LEN + 1];
 	int64_t key_id;
 };
+
+/* Pickups inserted by one statement (17 parameters each). */
+#define PICKUP_BATCH_ROWS 8
 
 /* The allotment, its business date and both references of the body
    (the allocation, the guest) in one round trip. */
@@ -120,34 +131,33 @@ static const char head_references_sql[] = ALLOTMENT_HEAD_SELECT ", "
     "  WHERE id = ? AND establishment_id = a.establishment_id)"
     ALLOTMENT_HEAD_FROM;
 /*
- * The row's own constraints (schema/013) refuse it unless the guest is
- * the establishment's, the check-in is not before the business date read
- * here (fresh, and stored) and that date is before the cutoff date.
+ * One statement is the whole pickup: the row's own constraints
+ * (schema/013) refuse it unless the guest is the establishment's, the
+ * check-in is not before the business date read here (fresh, and stored)
+ * and that date is before the cutoff date; its trigger (schema/015) takes
+ * every night, open and with room, or refuses it.
  */
-static const char reservation_insert_sql[] =
-    "INSERT INTO allotment_reservations (id, allotment_id, "
-    "establishment_id, unit_type_id, check_in_date, check_out_date, "
-    "quantity, rate_plan_id, guest_profile_id, channel_type, segment, "
-    "booker_contact_name, booker_contact_email, booker_person_guest_id, "
-    "business_date_at_creation, allotment_cutoff_date, created_by_key) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-    "(SELECT business_date FROM establishments WHERE id = ?), ?, ?)";
-/* Why the row's constraints refused the insert. */
+#define RESERVATION_INSERT \
+    "INSERT INTO allotment_reservations (id, allotment_id, " \
+    "establishment_id, unit_type_id, check_in_date, check_out_date, " \
+    "quantity, rate_plan_id, guest_profile_id, channel_type, segment, " \
+    "booker_contact_name, booker_contact_email, booker_person_guest_id, " \
+    "business_date_at_creation, allotment_cutoff_date, created_by_key) " \
+    "VALUES "
+#define RESERVATION_ROW "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, " \
+    "(SELECT business_date FROM establishments WHERE id = ?), ?, ?)"
+#define RESERVATION_PARAMS 17
+static const char reservation_insert_sql[] = RESERVATION_INSERT
+    RESERVATION_ROW;
+/* Why the insert was refused: the business date, the guest, and whether
+   a night of the stay is closed (tentative, cancelled, cut off). */
 static const char insert_refused_sql[] =
     "SELECT DATE_FORMAT(e.business_date, '%Y-%m-%d'), "
     "(SELECT COUNT(*) FROM guest_profiles "
-    "  WHERE id = ? AND establishment_id = e.id) "
+    "  WHERE id = ? AND establishment_id = e.id), "
+    "(SELECT COUNT(*) FROM allotment_nights WHERE allotment_id = ? "
+    "  AND unit_type_id = ? AND night >= ? AND night < ? AND is_open = 0) "
     "FROM establishments e WHERE e.id = ?";
-/* The check and the take in one statement, on the rows it checks. */
-static const char take_sql[] =
-    "UPDATE allotment_nights SET picked = picked + ? "
-    "WHERE allotment_id = ? AND unit_type_id = ? AND night >= ? "
-    "AND night < ? AND is_open = 1 AND allocated - picked >= ? "
-    "ORDER BY night";
-/* After a short take: closed (not bookable) or full (exhausted)? */
-static const char closed_sql[] =
-    "SELECT COUNT(*) FROM allotment_nights WHERE allotment_id = ? "
-    "AND unit_type_id = ? AND night >= ? AND night < ? AND is_open = 0";
 
 /* The rules on what never changes: dates within the period, the rate
    plan, an allocated unit type (allocated: whether it is one).  Returns
@@ -276,10 +286,10 @@ pickup_rules(const void *dest, void *ctx, struct validation *v)
 }
 
 /*
- * The row's constraints refused the insert (only that statement was
- * undone): a check-in before the business date or a guest of another
- * establishment is a 400 (w->invalid), else the cutoff date is reached:
- * not bookable.
+ * The insert was refused (nothing was written): a check-in before the
+ * business date or a guest of another establishment is a 400
+ * (w->invalid); the cutoff date reached or a closed night is not
+ * bookable; else a night had no room left.
  */
 static int
 pickup_insert_refused(struct db *db, struct pickup_write *w,
@@ -287,11 +297,12 @@ pickup_insert_refused(struct db *db, struct pickup_write *w,
 {
 	struct db_rows *rows = NULL;
 	int32_t business_date;
-	int guest_found, rc;
+	int guest_found, closed, rc;
 
 	if ((rc = db_query(db, insert_refused_sql, (struct db_param[]){
-	    DB_STR(w->body.guest), DB_STR(w->facts.establishment) }, 2,
-	    &rows)) != DB_OK)
+	    DB_STR(w->body.guest), DB_STR(w->facts.id),
+	    DB_STR(w->body.unit_type), DB_STR(w->in_s), DB_STR(w->out_s),
+	    DB_STR(w->facts.establishment) }, 6, &rows)) != DB_OK)
 		return rc;
 	if (rows->nrows == 0 || date_parse(db_cell(rows, 0, 0),
 	    &business_date) != 0) {
@@ -299,58 +310,49 @@ pickup_insert_refused(struct db *db, struct pickup_write *w,
 		return DB_ERR_FAILED;	/* an allotment's establishment */
 	}
 	guest_found = strcmp(db_cell(rows, 0, 1), "0") != 0;
+	closed = strcmp(db_cell(rows, 0, 2), "0") != 0;
 	db_rows_free(rows);
 	memset(&w->invalid, 0, sizeof(w->invalid));
 	pickup_live_rules(&w->body, business_date, guest_found, &w->invalid);
 	if (w->invalid.count > 0)
 		return write_refuse_invalid(why, &w->invalid);
-	return write_refuse(why, "ALLOTMENT_NOT_BOOKABLE", NULL);
+	if (closed || business_date >= w->facts.cutoff)
+		return write_refuse(why, "ALLOTMENT_NOT_BOOKABLE", NULL);
+	return write_refuse(why, "ALLOTMENT_EXHAUSTED", NULL);
 }
 
-static int
-pickup_apply(struct db *db, void *arg, struct write_refusal *why)
+/* The RESERVATION_PARAMS parameters of w's row, into p. */
+static void
+pickup_row_params(const struct pickup_write *w, struct db_param *p)
 {
-	struct pickup_write *w = arg;
 	const struct pickup_body *b = &w->body;
-	char in_s[DATE_STR_LEN + 1], out_s[DATE_STR_LEN + 1];
-	char cutoff_s[DATE_STR_LEN + 1];
-	struct db_rows *rows = NULL;
-	uint64_t taken = 0;
-	int closed, rc;
-
-	date_format(b->check_in, in_s);
-	date_format(b->check_out, out_s);
-	date_format(w->facts.cutoff, cutoff_s);
-	/* The row first, the nights last: their locks are held the least. */
-	rc = db_exec(db, reservation_insert_sql, (struct db_param[]){
+	const struct db_param row[RESERVATION_PARAMS] = {
 	    DB_STR(w->id), DB_STR(w->facts.id), DB_STR(w->facts.establishment),
-	    DB_STR(b->unit_type), DB_STR(in_s), DB_STR(out_s),
+	    DB_STR(b->unit_type), DB_STR(w->in_s), DB_STR(w->out_s),
 	    DB_I64(b->quantity), DB_STR(b->rate_plan), DB_STR(b->guest),
 	    DB_STR(b->channel_type), DB_STR(b->segment),
 	    DB_STR(b->booker_name), DB_STR(b->booker_email),
 	    b->booker_person_state == FIELD_SET ? DB_STR(b->booker_person) :
-	    DB_NULL, DB_STR(w->facts.establishment), DB_STR(cutoff_s),
-	    DB_I64(w->key_id) }, 17, NULL, NULL);
+	    DB_NULL, DB_STR(w->facts.establishment), DB_STR(w->cutoff_s),
+	    DB_I64(w->key_id) };
+
+	memcpy(p, row, sizeof(row));
+}
+
+/* One pickup alone: its one statement, and why it was refused. */
+static int
+pickup_apply(struct db *db, void *arg, struct write_refusal *why)
+{
+	struct pickup_write *w = arg;
+	struct db_param p[RESERVATION_PARAMS];
+	int rc;
+
+	pickup_row_params(w, p);
+	rc = db_exec(db, reservation_insert_sql, p, RESERVATION_PARAMS, NULL,
+	    NULL);
 	if (rc == DB_ERR_CONSTRAINT)
 		return pickup_insert_refused(db, w, why);
-	if (rc != DB_OK)
-		return rc;
-	if ((rc = db_exec(db, take_sql, (struct db_param[]){
-	    DB_I64(b->quantity), DB_STR(w->facts.id), DB_STR(b->unit_type),
-	    DB_STR(in_s), DB_STR(out_s), DB_I64(b->quantity) }, 6, &taken,
-	    NULL)) != DB_OK)
-		return rc;
-	if (taken == (uint64_t)(b->check_out - b->check_in))
-		return DB_OK;
-	/* Closed: tentative, cancelled, or cut off; else full. */
-	if ((rc = db_query(db, closed_sql, (struct db_param[]){
-	    DB_STR(w->facts.id), DB_STR(b->unit_type), DB_STR(in_s),
-	    DB_STR(out_s) }, 4, &rows)) != DB_OK)
-		return rc;
-	closed = strcmp(db_cell(rows, 0, 0), "0") != 0;
-	db_rows_free(rows);
-	return write_refuse(why, closed ? "ALLOTMENT_NOT_BOOKABLE" :
-	    "ALLOTMENT_EXHAUSTED", NULL);
+	return rc;
 }
 
 static int
@@ -362,35 +364,176 @@ pickup_answer(struct request *rq, void *arg)
 	if (data == NULL || cJSON_AddStringToObject(data, "reservationId",
 	    w->id) == NULL) {
 		cJSON_Delete(data);
-		return DB_ERR_NOMEM;	/* rolls the write back (write.h) */
+		return DB_ERR_NOMEM;	/* nothing is written (write.h) */
 	}
 	return respond_data(rq, 201, data);
+}
+
+/* Pickups of one batch, in the order their locks are taken. */
+struct pickup_rows {
+	struct pickup_write *w[PICKUP_BATCH_ROWS];
+	int n;
+};
+
+/* The statement inserting n rows (2 <= n <= PICKUP_BATCH_ROWS), made
+   once per worker; NULL when out of memory. */
+static const char *
+pickup_rows_sql(int n)
+{
+	static char *made[PICKUP_BATCH_ROWS + 1];	/* kept for good */
+	size_t row = strlen(RESERVATION_ROW), len;
+	char *sql;
+	int i;
+
+	if (made[n] != NULL)
+		return made[n];
+	len = strlen(RESERVATION_INSERT) + (size_t)n * (row + 2) + 1;
+	if ((sql = malloc(len)) == NULL)
+		return NULL;
+	strcpy(sql, RESERVATION_INSERT);
+	for (i = 0; i < n; i++) {
+		if (i > 0)
+			strcat(sql, ", ");
+		strcat(sql, RESERVATION_ROW);
+	}
+	return made[n] = sql;
+}
+
+/* Every row of the batch in one statement (db_autocommit): all of them
+   or none. */
+static int
+pickup_rows_insert(struct db *db, void *arg)
+{
+	const struct pickup_rows *rows = arg;
+	struct db_param p[PICKUP_BATCH_ROWS * RESERVATION_PARAMS];
+	const char *sql = pickup_rows_sql(rows->n);
+	int i;
+
+	if (sql == NULL)
+		return DB_ERR_NOMEM;
+	for (i = 0; i < rows->n; i++)
+		pickup_row_params(rows->w[i], &p[i * RESERVATION_PARAMS]);
+	return db_exec(db, sql, p, rows->n * RESERVATION_PARAMS, NULL, NULL);
+}
+
+/* Lock order: allotment, unit type, check-in (the trigger takes each
+   row's nights in ascending order), so two batches never deadlock. */
+static int
+pickup_lock_order(const void *a, const void *b)
+{
+	const struct pickup_write *x = *(struct pickup_write *const *)a;
+	const struct pickup_write *y = *(struct pickup_write *const *)b;
+	int c;
+
+	if ((c = strcmp(x->facts.id, y->facts.id)) != 0)
+		return c;
+	if ((c = strcmp(x->body.unit_type, y->body.unit_type)) != 0)
+		return c;
+	return (x->body.check_in > y->body.check_in) -
+	    (x->body.check_in < y->body.check_in);
+}
+
+static void
+pickup_run_alone(struct pickup_write *w)
+{
+	(void)write_run_statement(w->rq, pickup_apply, pickup_answer, w);
+}
+
+/*
+ * Up to PICKUP_BATCH_ROWS pickups in one statement.  Refused (a row's
+ * constraint or trigger) it wrote nothing: each then runs alone, to get
+ * its own answer.  Lost while it ran (the outcome is unknown): 503 each.
+ */
+static void
+pickup_run_together(struct db *db, struct pickup_rows *rows)
+{
+	struct pickup_rows ok = { .n = 0 };
+	int i, rc;
+
+	/* Answers first, as write_run_statement does. */
+	for (i = 0; i < rows->n; i++)
+		if (pickup_answer(rows->w[i]->rq, rows->w[i]) == 0 &&
+		    rows->w[i]->rq->status < 500)
+			ok.w[ok.n++] = rows->w[i];
+		else
+			respond_error(rows->w[i]->rq, "INTERNAL_ERROR");
+	if (ok.n < 2) {
+		for (i = 0; i < ok.n; i++)
+			pickup_run_alone(ok.w[i]);
+		return;
+	}
+	rc = db_autocommit(db, pickup_rows_insert, &ok);
+	for (i = 0; i < ok.n && rc != DB_OK; i++)
+		if (rc == DB_ERR_UNAVAILABLE)
+			respond_db_failure(ok.w[i]->rq, rc);
+		else
+			pickup_run_alone(ok.w[i]);
+}
+
+/* The batch (batch.h): the pickups a worker read in one round. */
+static void
+pickups_run(struct db *db, struct request **rqs, int n)
+{
+	struct pickup_write *all[BATCH_MAX];
+	struct pickup_rows rows;
+	int i, j;
+
+	for (i = 0; i < n; i++)
+		all[i] = request_deferred_item(rqs[i]);
+	qsort(all, (size_t)n, sizeof(all[0]), pickup_lock_order);
+	for (i = 0; i < n; i += rows.n) {
+		for (rows.n = 0, j = i; j < n && rows.n < PICKUP_BATCH_ROWS;
+		    j++)
+			rows.w[rows.n++] = all[j];
+		if (rows.n == 1)
+			pickup_run_alone(rows.w[0]);
+		else
+			pickup_run_together(db, &rows);
+	}
+}
+
+static const struct batch_kind pickup_batch = { .run = pickups_run };
+
+static void
+pickup_write_free(void *item)
+{
+	struct pickup_write *w = item;
+
+	body_free(&w->json);
+	free(w);
 }
 
 int
 allotment_pickup(struct request *rq)
 {
-	struct pickup_write w;
-	struct body body = { 0 };
+	struct pickup_write *w;
 	int rc;
 
-	memset(&w, 0, sizeof(w));
-	w.rq = rq;
-	if (uuid_parse(request_path_param(rq, "id"), w.head.id) != 0) {
-		struct validation v = { 0 };
-
-		validation_add(&v, "id", REASON_BAD_UUID);
-		return respond_validation(rq, &v);
+	if ((w = calloc(1, sizeof(*w))) == NULL)
+		return respond_error(rq, "INTERNAL_ERROR");
+	w->rq = rq;
+	if (uuid_parse(request_path_param(rq, "id"), w->head.id) != 0) {
+		validation_add(&w->invalid, "id", REASON_BAD_UUID);
+		rc = respond_validation(rq, &w->invalid);
+		goto done;
 	}
-	w.body.quantity = 1;
-	if (body_decode(rq, pickup_fields, &w.body, pickup_rules, &w,
-	    &body) != 0)
-		return 0;
-	w.key_id = rq->who.key_id;
-	if (uuid_generate(w.id) != 0)
+	w->body.quantity = 1;
+	if (body_decode(rq, pickup_fields, &w->body, pickup_rules, w,
+	    &w->json) != 0) {
+		rc = 0;
+		goto done;
+	}
+	w->key_id = rq->who.key_id;
+	date_format(w->body.check_in, w->in_s);
+	date_format(w->body.check_out, w->out_s);
+	date_format(w->facts.cutoff, w->cutoff_s);
+	if (uuid_generate_ordered(w->id) != 0)
 		rc = respond_error(rq, "INTERNAL_ERROR");
+	else if (request_header(rq, "Idempotency-Key") != NULL)
+		rc = write_run(rq, pickup_apply, pickup_answer, w);
 	else
-		rc = write_run(rq, pickup_apply, pickup_answer, &w);
-	body_free(&body);
+		return request_defer(rq, &pickup_batch, w, pickup_write_free);
+done:
+	pickup_write_free(w);
 	return rc;
 }

@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include <string.h>
+#include <time.h>
 
 #include "uuid.h"
 
@@ -159,6 +160,48 @@ generated_uuids_differ(void **state)
 	assert_string_not_equal(a, b);
 }
 
+static void
+ordered_uuid_is_lower_case_v7_and_parses(void **state)
+{
+	char a[UUID_STR_LEN + 1], back[UUID_STR_LEN + 1];
+
+	(void)state;
+	assert_int_equal(uuid_generate_ordered(a), 0);
+	assert_int_equal((int)strlen(a), UUID_STR_LEN);
+	assert_int_equal(uuid_parse(a, back), 0);
+	assert_string_equal(a, back);
+	assert_int_equal(a[14], '7');
+	assert_non_null(strchr("89ab", a[19]));
+}
+
+/* Its first 48 bits are the time in milliseconds: a later one sorts
+   after (as CHAR(36) ascii_bin compares), the random rest differs. */
+static void
+ordered_uuids_sort_by_time_and_differ(void **state)
+{
+	char a[UUID_STR_LEN + 1], b[UUID_STR_LEN + 1], c[UUID_STR_LEN + 1];
+	struct timespec two_ms = { 0, 2 * 1000000L };
+	struct timespec now;
+	unsigned long long ms, in_a = 0;
+	int i;
+
+	(void)state;
+	assert_int_equal(clock_gettime(CLOCK_REALTIME, &now), 0);
+	ms = (unsigned long long)now.tv_sec * 1000u +
+	    (unsigned long long)now.tv_nsec / 1000000u;
+	assert_int_equal(uuid_generate_ordered(a), 0);
+	for (i = 0; i < 13; i++)
+		if (a[i] != '-')
+			in_a = in_a * 16 + (unsigned long long)(strchr(
+			    "0123456789abcdef", a[i]) - "0123456789abcdef");
+	assert_true(in_a >= ms && in_a <= ms + 1000);
+	nanosleep(&two_ms, NULL);
+	assert_int_equal(uuid_generate_ordered(b), 0);
+	assert_int_equal(uuid_generate_ordered(c), 0);
+	assert_true(strcmp(a, b) < 0);
+	assert_string_not_equal(b, c);
+}
+
 int
 main(void)
 {
@@ -176,6 +219,8 @@ main(void)
 		cmocka_unit_test(very_long_input_is_rejected),
 		cmocka_unit_test(generated_uuid_is_lower_case_v4_and_parses),
 		cmocka_unit_test(generated_uuids_differ),
+		cmocka_unit_test(ordered_uuid_is_lower_case_v7_and_parses),
+		cmocka_unit_test(ordered_uuids_sort_by_time_and_differ),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
