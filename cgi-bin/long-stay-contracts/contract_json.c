@@ -14,19 +14,7 @@
 #include "row_json.h"
 
 static const char contract_load_sql[] =
-    "SELECT c.id, c.establishment_id, c.guest_profile_id, c.unit_id, "
-    "c.unit_type_code, DATE_FORMAT(c.period_start, '%Y-%m-%d'), "
-    "DATE_FORMAT(c.period_end, '%Y-%m-%d'), c.total_amount_cents, "
-    "c.currency, c.notice_period_days, c.deposit_nature, "
-    "c.termination_policy, c.tourism_tax_exempt, "
-    "c.tourism_tax_exempt_basis, c.previous_contract_id, c.status, "
-    "(SELECT COALESCE(SUM(i.amount_cents), 0) FROM long_stay_installments i "
-    "  WHERE i.contract_id = c.id AND i.due_date >= e.business_date "
-    "  AND c.status <> 'cancelled'), "
-    "(SELECT DATE_FORMAT(MIN(i.due_date), '%Y-%m-%d') "
-    "  FROM long_stay_installments i WHERE i.contract_id = c.id "
-    "  AND i.due_date >= e.business_date AND c.status <> 'cancelled') "
-    "FROM long_stay_contracts c "
+    "SELECT " CONTRACT_COLUMNS " FROM long_stay_contracts c "
     "JOIN establishments e ON e.id = c.establishment_id WHERE c.id = ?";
 enum { COL_ID, COL_EST, COL_GUEST, COL_UNIT, COL_UNIT_TYPE, COL_START,
     COL_END, COL_TOTAL, COL_CURRENCY, COL_NOTICE, COL_DEPOSIT, COL_POLICY,
@@ -83,6 +71,24 @@ static const struct member installment_members[] = {
 	{ "amountCents", 3, AS_STRING },
 	{ "currency", 4, AS_STRING },
 };
+
+int
+contract_json(const struct db_rows *rows, int first, int col, cJSON **out,
+    int *next)
+{
+	cJSON *o;
+
+	*out = NULL;
+	if ((o = members_json(contract_head, NMEMBERS(contract_head), rows,
+	    first, col)) == NULL || add_members(o, contract_terms,
+	    NMEMBERS(contract_terms), rows, first, col) != 0) {
+		cJSON_Delete(o);
+		return -1;
+	}
+	*out = o;
+	*next = first + 1;
+	return 0;
+}
 
 /* Adds the array key of one object per row (members m), or of the first
    column's strings when m is NULL.  0, -1 when out of memory. */
