@@ -78,13 +78,13 @@ build/asan/tests/unit/%: tests/unit/%.c build/asan/libpms.a $(LIB_HDR) $(wildcar
 	@$(CC) $(CFLAGS_asan) -o $@ $< build/asan/libpms.a -lcmocka $(LDLIBS)
 
 # test_codes also links the families' catalogues (cgi-bin/*/*_codes.c) and
-# includes codes_used.h: each "UPPER_SNAKE" literal from a respond_error( or
-# write_refuse(
+# includes codes_used.h: each "UPPER_SNAKE" literal from a respond_error(,
+# respond_resource( or write_refuse(
 # to the ; ending its statement, in cgi-bin/<family>/*.c and lib/*.c, as
 # { "<family>" or "lib", "CODE", "file:line" },
 define CODES_USED_AWK
 FNR == 1 { fam = FILENAME; sub(/^cgi-bin\//, "", fam); sub(/\/.*/, "", fam); open = 0 }
-!open && ((i = index($$0, "respond_error(")) > 0 || (i = index($$0, "write_refuse(")) > 0) { open = 1; at = FNR; acc = ""; $$0 = substr($$0, i) }
+!open && ((i = index($$0, "respond_error(")) > 0 || (i = index($$0, "respond_resource(")) > 0 || (i = index($$0, "write_refuse(")) > 0) { open = 1; at = FNR; acc = ""; $$0 = substr($$0, i) }
 open { acc = acc " " $$0 }
 open && (j = index(acc, ";")) > 0 {
 	s = substr(acc, 1, j)

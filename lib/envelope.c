@@ -112,6 +112,8 @@ static const struct {
 	{ REASON_BEYOND_HORIZON, "au-delà de l'horizon d'inventaire",
 	  "beyond the inventory horizon" },
 	{ REASON_TOO_PRECISE, "trop de décimales", "too many decimals" },
+	{ REASON_OUT_OF_ORDER, "avant l'élément qu'il doit suivre",
+	  "before the item it must follow" },
 	{ REASON_INVALID, "valeur invalide", "invalid value" },
 };
 

@@ -165,6 +165,7 @@ reason_name(enum reason r)
 	case REASON_UNKNOWN_REFERENCE:	return "unknown_reference";
 	case REASON_BEYOND_HORIZON:	return "beyond_horizon";
 	case REASON_TOO_PRECISE:	return "too_precise";
+	case REASON_OUT_OF_ORDER:	return "out_of_order";
 	case REASON_INVALID:		return "invalid";
 	}
 	/* A value outside the enum (a bug in a caller) still gets a word. */
@@ -636,4 +637,24 @@ validate_clear(const struct field *fields, void *dest)
 		if ((p = field_slot(dest, f->count_at)) != NULL)
 			memcpy(p, &zero, sizeof(zero));
 	}
+}
+
+/* The word of one_of at index i, into out. */
+const char *
+enum_word(const char *one_of, int index, char *out, size_t outlen)
+{
+	const char *p = one_of, *end;
+	size_t n;
+
+	while (index-- > 0 && (p = strchr(p, ' ')) != NULL)
+		p++;
+	if (p == NULL)
+		p = "";
+	end = strchr(p, ' ');
+	n = end != NULL ? (size_t)(end - p) : strlen(p);
+	if (n >= outlen)
+		n = outlen - 1;
+	memcpy(out, p, n);
+	out[n] = '\0';
+	return out;
 }

@@ -163,6 +163,7 @@ enum reason {
 	REASON_UNKNOWN_REFERENCE,	/* no such id in the establishment */
 	REASON_BEYOND_HORIZON,		/* a night past the inventory horizon */
 	REASON_TOO_PRECISE,		/* more decimals than the field keeps */
+	REASON_OUT_OF_ORDER,		/* before the item it must follow */
 	REASON_INVALID,			/* keep last: tests walk up to it */
 };
 
@@ -233,6 +234,10 @@ int valid_email(const char *s);
 int valid_enum(const char *s, const char *one_of);
 /* Index of s among the space-separated words of one_of, or -1. */
 int enum_index(const char *s, const char *one_of);
+/* The word of one_of at index (as FIELD_ENUM decoded it), into out
+   (truncated to outlen); "" past the last word.  Returns out. */
+const char *enum_word(const char *one_of, int index, char *out,
+    size_t outlen);
 /* Length in code points of valid UTF-8 s. */
 size_t utf8_length(const char *s);
 

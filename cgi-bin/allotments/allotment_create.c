@@ -22,6 +22,7 @@
 #include "envelope.h"
 #include "inventory.h"
 #include "request.h"
+#include "resource.h"
 #include "uuid.h"
 #include "validate.h"
 #include "write.h"
@@ -169,26 +170,6 @@ static const char nights_insert_sql[] =
     "allocated, picked, is_open) "
     "SELECT ?, ?, CAST(? AS DATE) + INTERVAL seq DAY, ?, 0, ? "
     "FROM seq_0_to_3660 WHERE seq < ? ORDER BY seq";
-
-/* The word of one_of at index i, into out. */
-static const char *
-enum_word(const char *one_of, int index, char *out, size_t outlen)
-{
-	const char *p = one_of, *end;
-	size_t n;
-
-	while (index-- > 0 && (p = strchr(p, ' ')) != NULL)
-		p++;
-	if (p == NULL)
-		p = "";
-	end = strchr(p, ' ');
-	n = end != NULL ? (size_t)(end - p) : strlen(p);
-	if (n >= outlen)
-		n = outlen - 1;
-	memcpy(out, p, n);
-	out[n] = '\0';
-	return out;
-}
 
 /* The rules of SPEC 2.4 that need only the body. */
 static void
@@ -435,38 +416,25 @@ static int
 create_answer(struct request *rq, void *arg)
 {
 	const struct create_write *w = arg;
-	cJSON *data = cJSON_CreateObject();
 
-	if (data == NULL || cJSON_AddStringToObject(data, "allotmentId",
-	    w->id) == NULL) {
-		cJSON_Delete(data);
-		return DB_ERR_NOMEM;	/* rolls the write back (write.h) */
-	}
-	return respond_data(rq, 201, data);
+	/* Out of memory: nothing answered, the write rolls back (write.h). */
+	return respond_created(rq, "allotmentId", w->id) == 0 ? 0 :
+	    DB_ERR_NOMEM;
 }
 
 int
 allotment_create(struct request *rq)
 {
 	struct create_write *w;
-	struct body body = { 0 };
 	int rc;
 
 	/* ~3 KB: on the heap, with one owner (this function). */
 	if ((w = calloc(1, sizeof(*w))) == NULL)
 		return respond_error(rq, "INTERNAL_ERROR");
 	w->rq = rq;
-	if (body_decode(rq, create_fields, &w->body, create_rules, w,
-	    &body) != 0) {
-		free(w);
-		return 0;	/* answered */
-	}
 	w->key_id = rq->who.key_id;
-	if (uuid_generate(w->id) != 0)
-		rc = respond_error(rq, "INTERNAL_ERROR");
-	else
-		rc = write_run(rq, create_apply, create_answer, w);
-	body_free(&body);
+	rc = write_create(rq, create_fields, &w->body, create_rules, w,
+	    create_apply, create_answer, w->id);
 	free(w);
 	return rc;
 }

@@ -19,6 +19,7 @@
 
 #include "allotments.h"
 #include "db.h"
+#include "row_json.h"
 
 static const char allotment_load_sql[] =
     "SELECT " ALLOTMENT_COLUMNS " FROM allotments a "
@@ -37,63 +38,6 @@ enum { NIGHT_COL_TYPE, NIGHT_COL_DATE, NIGHT_COL_ALLOCATED,
 static const char reservation_load_sql[] =
     "SELECT " RESERVATION_COLUMNS " FROM allotment_reservations r "
     "WHERE r.id = ? AND r.allotment_id = ?";
-
-/* ---- typed members ------------------------------------------------------ */
-
-enum member_kind {
-	AS_STRING,	/* a string (ids, dates, words, cents as digits) */
-	AS_COUNT,	/* a JSON integer */
-	AS_PERCENT,	/* hundredths of a percent as a percent (7050 -> 70.5) */
-};
-
-/* A member named key, of kind, from column c (from the caller's col on);
-   null when the cell is NULL. */
-struct member {
-	const char *key;
-	int c;
-	enum member_kind kind;
-};
-#define NMEMBERS(m)	(sizeof(m) / sizeof((m)[0]))
-
-/* The members of row r (columns from col on), in order.  0, or -1 when
-   out of memory. */
-static int
-add_members(cJSON *o, const struct member *m, size_t n,
-    const struct db_rows *rows, int r, int col)
-{
-	const char *cell;
-	cJSON *added;
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		cell = db_cell(rows, r, col + m[i].c);
-		if (cell == NULL)
-			added = cJSON_AddNullToObject(o, m[i].key);
-		else if (m[i].kind == AS_STRING)
-			added = cJSON_AddStringToObject(o, m[i].key, cell);
-		else
-			added = cJSON_AddNumberToObject(o, m[i].key,
-			    (double)strtoll(cell, NULL, 10) /
-			    (m[i].kind == AS_PERCENT ? 100.0 : 1.0));
-		if (added == NULL)
-			return -1;
-	}
-	return 0;
-}
-
-/* A new object of the members of row r, or NULL when out of memory. */
-static cJSON *
-members_json(const struct member *m, size_t n, const struct db_rows *rows,
-    int r, int col)
-{
-	cJSON *o = cJSON_CreateObject();
-
-	if (o != NULL && add_members(o, m, n, rows, r, col) != 0) {
-		cJSON_Delete(o);
-		o = NULL;
-	}
-	return o;
-}
 
 /* ---- the allotment --------------------------------------------------------- */
 

@@ -40,6 +40,7 @@
 #include "db.h"
 #include "envelope.h"
 #include "request.h"
+#include "resource.h"
 #include "uuid.h"
 #include "validate.h"
 #include "write.h"
@@ -359,14 +360,10 @@ static int
 pickup_answer(struct request *rq, void *arg)
 {
 	const struct pickup_write *w = arg;
-	cJSON *data = cJSON_CreateObject();
 
-	if (data == NULL || cJSON_AddStringToObject(data, "reservationId",
-	    w->id) == NULL) {
-		cJSON_Delete(data);
-		return DB_ERR_NOMEM;	/* nothing is written (write.h) */
-	}
-	return respond_data(rq, 201, data);
+	/* Out of memory: nothing answered, the write rolls back (write.h). */
+	return respond_created(rq, "reservationId", w->id) == 0 ? 0 :
+	    DB_ERR_NOMEM;
 }
 
 /* Pickups of one batch, in the order their locks are taken. */

@@ -1,15 +1,25 @@
 /*
- * long-stay-contracts: seasonal long-stay contracts with installments (SPEC 2.5).
- * The route table is the family's table of contents; its endpoints come
- * with their issue, until then every path answers 404 in the envelope.
+ * long-stay-contracts: seasonal long-stay contracts with installments
+ * (seed long-stay-contracts.fr.txt, SPEC 2.5 and 2.7,
+ * docs/long-stay-contracts.md).  This route table is the family's table
+ * of contents.
  */
+#include "contracts.h"
 #include "envelope.h"
 #include "router.h"
 #include "server.h"
 
 static const struct route long_stay_contracts_routes[] = {
+	{ "POST", "/v1/long-stay-contracts", contract_create, AUTH_MANAGER },
+	{ "GET", "/v1/long-stay-contracts", contract_list, AUTH_AGENT },
+	{ "GET", "/v1/long-stay-contracts/{id}", contract_get, AUTH_AGENT },
+	{ "POST", "/v1/long-stay-contracts/{id}/cancel", contract_cancel,
+	  AUTH_MANAGER },
 	{ NULL, NULL, NULL, AUTH_NONE }
 };
+
+/* The family's error codes (contract_codes.c). */
+extern const struct message contract_messages[];
 
 static const struct family long_stay_contracts_family = {
 	.name = "long-stay-contracts",
@@ -18,7 +28,7 @@ static const struct family long_stay_contracts_family = {
 	.module = "long-stay-contracts",
 	.body_types = "application/json",
 	.routes = long_stay_contracts_routes,
-	.messages = NULL,	/* no codes of its own yet: shared ones only */
+	.messages = contract_messages,
 };
 
 int

@@ -21,17 +21,19 @@
 #include "json.h"
 
 /* Defined in cgi-bin/units/unit_codes.c, cgi-bin/work-orders/work_order_codes.c,
-   cgi-bin/allotments/allotment_codes.c. */
+   cgi-bin/allotments/allotment_codes.c,
+   cgi-bin/long-stay-contracts/contract_codes.c. */
 extern const struct message unit_messages[];
 extern const struct message work_order_messages[];
 extern const struct message allotment_messages[];
+extern const struct message contract_messages[];
 
 /* Each family as its main.c hands it to lib (only what lookups read). */
 static const struct family families[] = {
 	{ .name = "units", .messages = unit_messages },
 	{ .name = "work-orders", .messages = work_order_messages },
 	{ .name = "allotments", .messages = allotment_messages },
-	{ .name = "long-stay-contracts", .messages = NULL },
+	{ .name = "long-stay-contracts", .messages = contract_messages },
 };
 #define NFAMILIES (sizeof(families) / sizeof(families[0]))
 

@@ -597,6 +597,7 @@ reason_names_are_stable_lower_snake_words(void **state)
 		{ REASON_UNKNOWN_REFERENCE, "unknown_reference" },
 		{ REASON_BEYOND_HORIZON, "beyond_horizon" },
 		{ REASON_TOO_PRECISE, "too_precise" },
+		{ REASON_OUT_OF_ORDER, "out_of_order" },
 		{ REASON_INVALID, "invalid" },
 	};
 	size_t i;
