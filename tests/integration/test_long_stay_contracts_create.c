@@ -420,22 +420,29 @@ TEST(create_other_enum_values_and_a_unit_alone_are_read_back_as_sent)
 	CHECK_JSON_BOOL(data, "tourismTaxExempt", 0);
 }
 
-TEST(create_accepts_upper_case_ids)
+TEST(create_accepts_upper_case_ids_and_get_answers_them_in_lower_case)
 {
 	struct scratch s;
 	const cJSON *data;
-	const char *id;
+	const char *id, *inst;
 	cJSON *body;
 
 	REQUIRE(SCRATCH(&s, 1, 3));
+	inst = fresh_uuid();
 	body = contract_body(&s);
 	json_set(body, "establishmentId", q(pool_upper(s.est)));
 	json_set(body, "guestProfileId", q(pool_upper(s.guest)));
 	json_set(body, "unitId", q(pool_upper(s.units[0][0])));
-	inst_set(body, 1, "id", q(pool_upper(fresh_uuid())));
+	inst_set(body, 1, "id", q(pool_upper(inst)));
 	REQUIRE((id = ACCEPTED_BODY(&s, body)) != NULL);
 	REQUIRE((data = GET_DATA(id, s.key)) != NULL);
 	CHECK_JSON_STR(data, "status", "draft");
+	/* Ids are answered in lower case, as everywhere. */
+	CHECK_JSON_STR(data, "establishmentId", s.est);
+	CHECK_JSON_STR(data, "guestProfileId", s.guest);
+	CHECK_JSON_STR(data, "unitId", s.units[0][0]);
+	CHECK_JSON_STR(cJSON_GetArrayItem(jget(data, "installments"), 1), "id",
+	    inst);
 	CHECK_INT(1, N_CONTRACTS(s.est));
 }
 
@@ -499,6 +506,14 @@ TEST(create_with_wrong_json_types_is_400_wrong_type)
 	REFUSED(&s, "tourismTaxExempt", "0", "tourismTaxExempt",
 	    "wrong_type");
 	REFUSED(&s, "tourismTaxExemptBasis", "5", "tourismTaxExemptBasis",
+	    "wrong_type");
+	/* The fields with a default are not nullable ("or null" is said of
+	   those that are): null is no integer, word or boolean. */
+	REFUSED(&s, "noticePeriodDays", "null", "noticePeriodDays",
+	    "wrong_type");
+	REFUSED(&s, "terminationPolicy", "null", "terminationPolicy",
+	    "wrong_type");
+	REFUSED(&s, "tourismTaxExempt", "null", "tourismTaxExempt",
 	    "wrong_type");
 	REFUSED(&s, "previousContractId", "1", "previousContractId",
 	    "wrong_type");
@@ -777,6 +792,9 @@ TEST(create_seq_no_leaving_a_gap_or_below_1_is_400_out_of_range)
 	    "installments[0].seqNo", "out_of_range");
 	REFUSED_BODY(&s, inst_set(contract_body(&s), 0, "seqNo", "-1"),
 	    "installments[0].seqNo", "out_of_range");
+	/* 2^32 + 1 is not 1 (no duplicate of the seqNo 1 it truncates to). */
+	REFUSED_BODY(&s, inst_set(contract_body(&s), 2, "seqNo", "4294967297"),
+	    "installments[2].seqNo", "out_of_range");
 }
 
 TEST(create_repeated_installment_id_in_any_case_is_400_duplicate_on_the_later_one)
@@ -931,6 +949,8 @@ TEST(create_notice_period_days_outside_0_3650_is_400_out_of_range)
 	    "out_of_range");
 	REFUSED(&s, "noticePeriodDays", "3651", "noticePeriodDays",
 	    "out_of_range");
+	REFUSED(&s, "noticePeriodDays", "4294967326", "noticePeriodDays",
+	    "out_of_range");
 	REQUIRE((id = ACCEPTED(&s, "noticePeriodDays", "3650")) != NULL);
 	REQUIRE((data = GET_DATA(id, s.key)) != NULL);
 	CHECK_JSON_NUM(data, "noticePeriodDays", 3650);
@@ -1014,6 +1034,9 @@ TEST(create_unit_type_code_unknown_is_400_unknown_reference_any_case_accepted_an
 	REFUSED_AMONG(&s, "unitType", "\"\"", "unitType", "too_short");
 	REFUSED_AMONG(&s, "unitType", q(repeat("T", 33)), "unitType",
 	    "too_long");
+	/* 32 characters is a length a code may have. */
+	REFUSED(&s, "unitType", q(repeat("T", 32)), "unitType",
+	    "unknown_reference");
 	REQUIRE((id = ACCEPTED(&s, "unitType", "\"T1\"")) != NULL);
 	REQUIRE((data = GET_DATA(id, s.key)) != NULL);
 	CHECK_JSON_STR(data, "unitType", "T1");
@@ -1021,6 +1044,42 @@ TEST(create_unit_type_code_unknown_is_400_unknown_reference_any_case_accepted_an
 	REQUIRE((id = ACCEPTED(&s, "unitType", "\"t2\"")) != NULL);
 	REQUIRE((data = GET_DATA(id, s.key)) != NULL);
 	CHECK_JSON_STR(data, "unitType", "t2");
+}
+
+TEST(create_unit_type_code_matches_as_the_unit_type_table_collation_does)
+{
+	static const char type_ins_sql[] =
+	    "INSERT INTO unit_types (id, establishment_id, code, name) "
+	    "VALUES (?, ?, 'Suite-\xc3\x89t\xc3\xa9', 'itest suite')";
+	static const char unit_ins_sql[] =
+	    "INSERT INTO units (id, establishment_id, unit_type_id, number, "
+	    "active) VALUES (?, ?, ?, 'S01', 1)";
+	struct scratch s;
+	const cJSON *data;
+	const char *id, *type = fresh_uuid(), *unit = fresh_uuid();
+	cJSON *body;
+
+	REQUIRE(SCRATCH(&s, 1, 3));
+	REQUIRE(harness_sql_at(__FILE__, __LINE__, 0, type_ins_sql, 2, type,
+	    s.est) != NULL);
+	REQUIRE(harness_sql_at(__FILE__, __LINE__, 0, unit_ins_sql, 3, unit,
+	    s.est, type) != NULL);
+	/* "Suite-Été" in lower case, its accented letters too. */
+	REQUIRE((id = ACCEPTED(&s, "unitType", "\"suite-\xc3\xa9t\xc3\xa9\""))
+	    != NULL);
+	REQUIRE((data = GET_DATA(id, s.key)) != NULL);
+	CHECK_JSON_STR(data, "unitType", "suite-\xc3\xa9t\xc3\xa9");
+	/* With its unit: the same type, not a mismatch. */
+	body = json_set(contract_body(&s), "unitId", q(unit));
+	REQUIRE((id = ACCEPTED_BODY(&s, json_set(body, "unitType",
+	    "\"SUITE-\xc3\x89T\xc3\x89\""))) != NULL);
+	REQUIRE((data = GET_DATA(id, s.key)) != NULL);
+	CHECK_JSON_STR(data, "unitType", "SUITE-\xc3\x89T\xc3\x89");
+	CHECK_JSON_STR(data, "unitId", unit);
+	/* And the other type's unit with this code is a mismatch. */
+	body = json_set(contract_body(&s), "unitId", q(s.units[0][0]));
+	REFUSED_BODY(&s, json_set(body, "unitType",
+	    "\"suite-\xc3\xa9t\xc3\xa9\""), "unitType", "mismatch");
 }
 
 TEST(create_unit_with_a_unit_type_of_another_type_is_400_unit_type_mismatch)
@@ -1120,6 +1179,18 @@ TEST(create_renewal_of_a_contract_of_the_same_guest_is_accepted_and_get_shows_th
 	REQUIRE((data = GET_DATA(c3, s.key)) != NULL);
 	CHECK_CHAIN(data, 3, c1, c2, c3);
 	CHECK_JSON_STR(data, "previousContractId", c2);
+	/* A second renewal of c2: its chain is c1, c2 and itself, and c3's
+	   does not hold it (c1's and c2's, with two latest, are left open). */
+	{
+		const char *c4;
+
+		REQUIRE((c4 = ACCEPTED(&s, "previousContractId", q(c2)))
+		    != NULL);
+		REQUIRE((data = GET_DATA(c4, s.key)) != NULL);
+		CHECK_CHAIN(data, 3, c1, c2, c4);
+		REQUIRE((data = GET_DATA(c3, s.key)) != NULL);
+		CHECK_CHAIN(data, 3, c1, c2, c3);
+	}
 	/* A contract outside the chain is alone in its own. */
 	REQUIRE((c1 = CONTRACT_NEW(&s, NULL)) != NULL);
 	REQUIRE((data = GET_DATA(c1, s.key)) != NULL);
@@ -1261,6 +1332,9 @@ TEST(create_for_an_establishment_outside_the_key_scope_is_403_out_of_scope_even_
 	/* Paris from a key scoped to this scratch establishment. */
 	CHECK_PMS_ERROR(contract_post(s.key, json_set(contract_body(&s),
 	    "establishmentId", q(PARIS_ID)), NULL), 403, "OUT_OF_SCOPE");
+	/* Unknown and outside the scope: 403 too, nothing learnt. */
+	CHECK_PMS_ERROR(contract_post(s.key, json_set(contract_body(&s),
+	    "establishmentId", q(fresh_uuid())), NULL), 403, "OUT_OF_SCOPE");
 	CHECK_INT(0, N_CONTRACTS(s.est));
 	CHECK_INT(0, N_CONTRACTS(other.est));
 }
@@ -1328,11 +1402,34 @@ TEST(create_with_a_used_idempotency_key_and_another_body_is_409_idempotency_key_
 	CHECK_INT(1, N_CONTRACTS(s.est));
 }
 
+TEST(create_with_an_idempotency_key_another_api_key_used_is_a_create_of_its_own)
+{
+	struct scratch s;
+	const char *idem = pool_printf("itest-lsc-%s", fresh_uuid());
+	const char *key2, *c1, *c2;
+	struct http_response *r;
+
+	REQUIRE(SCRATCH(&s, 1, 3));
+	REQUIRE((key2 = SCRATCH_KEY(s.est, "manager")) != NULL);
+	r = contract_post(s.key, contract_body(&s), idem);
+	REQUIRE(CHECK_STATUS(r, 201));
+	c1 = jstr(jget(r->json, "data"), "contractId");
+	/* The same Idempotency-Key from another API key, another body. */
+	r = contract_post(key2, json_set(contract_body(&s), "noticePeriodDays",
+	    "45"), idem);
+	REQUIRE(CHECK_STATUS(r, 201));
+	CHECK(http_header(r, "Idempotent-Replayed") == NULL);
+	c2 = jstr(jget(r->json, "data"), "contractId");
+	CHECKF(c1 != NULL && c2 != NULL && strcmp(c1, c2) != 0,
+	    "the second key got the first key's contract %s", c1 ? c1 : "?");
+	CHECK_INT(2, N_CONTRACTS(s.est));
+}
+
 static const struct test_case tests[] = {
 	TEST_ENTRY(create_minimal_body_answers_201_with_a_contract_id_and_get_reads_it_back_with_the_defaults),
 	TEST_ENTRY(create_full_body_answers_201_and_get_reads_every_field_as_sent),
 	TEST_ENTRY(create_other_enum_values_and_a_unit_alone_are_read_back_as_sent),
-	TEST_ENTRY(create_accepts_upper_case_ids),
+	TEST_ENTRY(create_accepts_upper_case_ids_and_get_answers_them_in_lower_case),
 	TEST_ENTRY(create_without_each_required_field_is_400_required_naming_it),
 	TEST_ENTRY(create_with_wrong_json_types_is_400_wrong_type),
 	TEST_ENTRY(create_with_bad_uuids_is_400_bad_uuid),
@@ -1355,6 +1452,7 @@ static const struct test_case tests[] = {
 	TEST_ENTRY(create_guest_profile_of_another_establishment_or_unknown_is_400_unknown_reference),
 	TEST_ENTRY(create_unit_of_another_establishment_or_unknown_is_400_unknown_reference),
 	TEST_ENTRY(create_unit_type_code_unknown_is_400_unknown_reference_any_case_accepted_answered_as_sent),
+	TEST_ENTRY(create_unit_type_code_matches_as_the_unit_type_table_collation_does),
 	TEST_ENTRY(create_unit_with_a_unit_type_of_another_type_is_400_unit_type_mismatch),
 	TEST_ENTRY(create_period_end_not_after_period_start_is_400_before_start),
 	TEST_ENTRY(create_period_start_before_the_business_date_is_400_in_past),
@@ -1368,6 +1466,7 @@ static const struct test_case tests[] = {
 	TEST_ENTRY(create_for_an_unknown_establishment_is_404_establishment_not_found),
 	TEST_ENTRY(create_replayed_with_the_same_idempotency_key_and_body_answers_the_same_201_once),
 	TEST_ENTRY(create_with_a_used_idempotency_key_and_another_body_is_409_idempotency_key_reused),
+	TEST_ENTRY(create_with_an_idempotency_key_another_api_key_used_is_a_create_of_its_own),
 	TEST_END
 };
 

@@ -219,6 +219,49 @@ TEST(get_money_view_leaves_out_the_installments_due_before_the_business_date)
 	CHECK_MONEY(id, s.agent_key, "0", -1);
 }
 
+TEST(get_money_view_of_a_contract_created_with_installments_already_due_leaves_them_out)
+{
+	struct scratch s;
+	const char *id;
+	cJSON *body;
+	int32_t b;
+
+	REQUIRE(SCRATCH(&s, 1, 1));
+	b = s.business;
+	/* No rule ties a due date to the business date or to the period. */
+	body = contract_body(&s);
+	json_set(body, "totalAmountCents", "\"1000\"");
+	json_set(body, "installments", pool_printf("[%s,%s,%s,%s]",
+	    installment_json(fresh_uuid(), 1, b - 30, "100", "EUR"),
+	    installment_json(fresh_uuid(), 2, b - 1, "200", "EUR"),
+	    installment_json(fresh_uuid(), 3, b, "300", "EUR"),
+	    installment_json(fresh_uuid(), 4, b + 60, "400", "EUR")));
+	REQUIRE((id = CONTRACT_NEW(&s, body)) != NULL);
+	CHECK_MONEY(id, s.agent_key, "700", b);
+	REQUIRE(NIGHT_AUDIT(s.est, b + 1));
+	CHECK_MONEY(id, s.agent_key, "400", b + 60);
+}
+
+TEST(get_of_a_cancelled_contract_answers_amount_due_0)
+{
+	struct scratch s;
+	struct http_response *r;
+	const cJSON *data;
+	const char *id;
+
+	REQUIRE(SCRATCH(&s, 1, 1));
+	REQUIRE((id = CONTRACT_NEW(&s, NULL)) != NULL);
+	r = pms_request("POST", pool_printf("/v1/long-stay-contracts/%s/"
+	    "cancel", id), s.key, NULL, NULL, 0);
+	REQUIRE(CHECK_STATUS(r, 200));
+	REQUIRE((data = GET_DATA(id, s.agent_key)) != NULL);
+	CHECK_JSON_STR(data, "status", "cancelled");
+	CHECK_JSON_STR(data, "amountDueCents", "0");
+	/* The rest stays as sent. */
+	CHECK_JSON_STR(data, "totalAmountCents", "300000");
+	CHECK_INT(3, cJSON_GetArraySize(jget(data, "installments")));
+}
+
 TEST(get_money_view_follows_each_contracts_own_establishment)
 {
 	struct scratch s, other;
@@ -348,6 +391,8 @@ TEST(get_route_with_another_method_is_405_with_allow)
 static const struct test_case tests[] = {
 	TEST_ENTRY(get_of_a_draft_answers_every_field_as_sent_with_the_installments_by_seq_no),
 	TEST_ENTRY(get_money_view_leaves_out_the_installments_due_before_the_business_date),
+	TEST_ENTRY(get_money_view_of_a_contract_created_with_installments_already_due_leaves_them_out),
+	TEST_ENTRY(get_of_a_cancelled_contract_answers_amount_due_0),
 	TEST_ENTRY(get_money_view_follows_each_contracts_own_establishment),
 	TEST_ENTRY(get_of_an_unknown_contract_is_404_contract_not_found),
 	TEST_ENTRY(get_with_an_id_that_is_not_a_uuid_is_400_naming_id),
