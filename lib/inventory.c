@@ -14,6 +14,7 @@
 #include "datetime.h"
 #include "db.h"
 #include "inventory.h"
+#include "write.h"
 
 /* The sequence engine's table bounds one materialisation (10 years). */
 #define INVENTORY_MAX_NIGHTS 3660
@@ -291,4 +292,16 @@ inventory_type_added(struct db *db, const char *unit_type_id, int32_t from,
 	return db_exec(db, type_added_sql, (struct db_param[]){
 	    DB_STR(from_s), DB_STR(unit_type_id), DB_I64(through - from) }, 3,
 	    NULL, NULL);
+}
+
+int
+inventory_commit(struct db *db, const char *unit_type_id, int32_t from,
+    int32_t until, int qty, struct write_refusal *why)
+{
+	int rc = inventory_take(db, unit_type_id, INVENTORY_COMMITTED, from,
+	    until, qty, NULL);
+
+	if (rc == INVENTORY_SATURATED)
+		return write_refuse(why, "CAPACITY_SATURATED", NULL);
+	return rc == INVENTORY_NOT_MATERIALISED ? DB_ERR_FAILED : rc;
 }

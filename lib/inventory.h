@@ -74,6 +74,15 @@ int inventory_take(struct db *db, const char *unit_type_id,
     enum inventory_counter counter, int32_t from, int32_t until, int qty,
     int *nights);
 
+/*
+ * inventory_take of `committed` inside a write (write.h): a night without
+ * room is refused as 409 CAPACITY_SATURATED (WRITE_REFUSED, why set); a
+ * night without a row is a bug (the caller made the rows ready first):
+ * DB_ERR_FAILED.  Else 0 or a DB status.
+ */
+struct write_refusal;
+int inventory_commit(struct db *db, const char *unit_type_id, int32_t from,
+    int32_t until, int qty, struct write_refusal *why);
 /* Gives back qty of counter on the nights of [from, until) that have a
    row.  *nights (may be NULL) receives how many. */
 int inventory_release(struct db *db, const char *unit_type_id,

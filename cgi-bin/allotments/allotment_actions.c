@@ -150,7 +150,7 @@ confirm_apply(struct db *db, void *arg, struct write_refusal *why)
 	    DB_STR(h->id) }, 1, NULL, NULL)) != DB_OK)
 		return rc;
 	for (i = 0; i < w->n_allocations; i++)
-		if ((rc = allotment_take_inventory(db,
+		if ((rc = inventory_commit(db,
 		    w->allocations[i].unit_type, h->period_from, h->period_to,
 		    w->allocations[i].quantity, why)) != DB_OK)
 			return rc;

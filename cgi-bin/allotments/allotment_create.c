@@ -404,7 +404,7 @@ create_apply(struct db *db, void *arg, struct write_refusal *why)
 	allocation_order(b, order);
 	for (i = 0; i < b->n_allocations; i++) {
 		a = &b->allocations[order[i]];
-		rc = allotment_take_inventory(db, a->unit_type, b->period_from,
+		rc = inventory_commit(db, a->unit_type, b->period_from,
 		    b->period_to, (int)a->quantity, why);
 		if (rc != DB_OK)
 			return rc;

@@ -15,19 +15,6 @@
 
 static const char head_sql[] = ALLOTMENT_HEAD_SELECT ALLOTMENT_HEAD_FROM;
 
-int
-allotment_take_inventory(struct db *db, const char *unit_type_id,
-    int32_t from, int32_t until, int qty, struct write_refusal *why)
-{
-	int rc = inventory_take(db, unit_type_id, INVENTORY_COMMITTED, from,
-	    until, qty, NULL);
-
-	if (rc == INVENTORY_SATURATED)
-		return write_refuse(why, "CAPACITY_SATURATED", NULL);
-	/* Rows were made ready first: a missing one is a bug, not a 409. */
-	return rc == INVENTORY_NOT_MATERIALISED ? DB_ERR_FAILED : rc;
-}
-
 /* Column col of row 0; "" for SQL NULL. */
 static const char *
 head_cell(const struct db_rows *rows, int col)

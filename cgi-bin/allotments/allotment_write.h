@@ -14,15 +14,6 @@ struct db_rows;
 struct request;
 struct write_refusal;
 
-/*
- * Takes qty committed of unit_type on [from, until) for a definite
- * allotment.  0; WRITE_REFUSED with CAPACITY_SATURATED in why when a night
- * has no room (the caller returns it, so the transaction rolls back);
- * else a DB status.
- */
-int allotment_take_inventory(struct db *db, const char *unit_type_id,
-    int32_t from, int32_t until, int qty, struct write_refusal *why);
-
 /* An allotment as the actions and the pickup read it first. */
 struct allotment_head {
 	char id[UUID_STR_LEN + 1];

@@ -39,18 +39,10 @@ cancel_apply(struct db *db, void *arg, struct write_refusal *why)
 	    "CONTRACT_STATE_CONFLICT", NULL);
 }
 
-/* 200 with the contract as it now is (read in the write's transaction). */
 static int
 cancel_answer(struct request *rq, void *arg)
 {
-	cJSON *data = NULL;
-	int rc;
-
-	if ((rc = contract_json_load(rq->db, arg, &data)) != 0)
-		return rc == 1 ? DB_ERR_FAILED : rc;
-	respond_data(rq, 200, data);
-	/* Out of memory: the cancel rolls back with its 500 (write.h). */
-	return rq->status == 200 ? 0 : DB_ERR_NOMEM;
+	return contract_answer(rq, arg);
 }
 
 int

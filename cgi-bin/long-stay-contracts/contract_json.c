@@ -11,6 +11,8 @@
 
 #include "contracts.h"
 #include "db.h"
+#include "envelope.h"
+#include "request.h"
 #include "row_json.h"
 
 static const char contract_load_sql[] =
@@ -150,4 +152,17 @@ done:
 	db_rows_free(installments);
 	db_rows_free(chain);
 	return rc;
+}
+
+int
+contract_answer(struct request *rq, const char *id)
+{
+	cJSON *data = NULL;
+	int rc;
+
+	if ((rc = contract_json_load(rq->db, id, &data)) != 0)
+		return rc == 1 ? DB_ERR_FAILED : rc;
+	respond_data(rq, 200, data);
+	/* Out of memory: the action rolls back with its 500 (write.h). */
+	return rq->status == 200 ? 0 : DB_ERR_NOMEM;
 }

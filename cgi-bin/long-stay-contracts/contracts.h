@@ -37,6 +37,7 @@ int contract_create(struct request *rq);
 int contract_get(struct request *rq);
 int contract_list(struct request *rq);
 int contract_cancel(struct request *rq);
+int contract_activate(struct request *rq);
 
 /*
  * A contract of the list (list.h list_item_fn): the CONTRACT_COLUMNS of
@@ -50,5 +51,9 @@ int contract_json(const struct db_rows *rows, int first, int col,
  * 1 when there is no such contract, or a negative DB status.
  */
 int contract_json_load(struct db *db, const char *id, cJSON **out);
+
+/* An action's answer (write.h answer): 200 with contract id as GET
+   answers it, read in the action's transaction. */
+int contract_answer(struct request *rq, const char *id);
 
 #endif

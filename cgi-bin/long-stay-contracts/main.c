@@ -13,6 +13,8 @@ static const struct route long_stay_contracts_routes[] = {
 	{ "POST", "/v1/long-stay-contracts", contract_create, AUTH_MANAGER },
 	{ "GET", "/v1/long-stay-contracts", contract_list, AUTH_AGENT },
 	{ "GET", "/v1/long-stay-contracts/{id}", contract_get, AUTH_AGENT },
+	{ "POST", "/v1/long-stay-contracts/{id}/activate", contract_activate,
+	  AUTH_MANAGER },
 	{ "POST", "/v1/long-stay-contracts/{id}/cancel", contract_cancel,
 	  AUTH_MANAGER },
 	{ NULL, NULL, NULL, AUTH_NONE }
