@@ -8,7 +8,10 @@
  *  - the money view: amountDueCents the sum of the installments due on or
  *    after the establishment's business date, nextDueDate the earliest of
  *    them (null when none), followed as the night audit moves the
- *    business date across the due dates;
+ *    business date across the due dates, and of installments already
+ *    due when the contract is made;
+ *  - the status of an activated contract (active) and of a cancelled one
+ *    (cancelled, amountDueCents "0", nextDueDate null);
  *  - 400 (an id that is not a uuid), 401, 403 OUT_OF_SCOPE, 404
  *    CONTRACT_NOT_FOUND, an agent's key allowed, an upper-case id, 405.
  * Each test makes its own scratch establishment (scratch.h).
@@ -257,8 +260,30 @@ TEST(get_of_a_cancelled_contract_answers_amount_due_0)
 	REQUIRE((data = GET_DATA(id, s.agent_key)) != NULL);
 	CHECK_JSON_STR(data, "status", "cancelled");
 	CHECK_JSON_STR(data, "amountDueCents", "0");
+	CHECK_JSON_NULL(data, "nextDueDate");
 	/* The rest stays as sent. */
 	CHECK_JSON_STR(data, "totalAmountCents", "300000");
+	CHECK_INT(3, cJSON_GetArraySize(jget(data, "installments")));
+}
+
+TEST(get_of_an_activated_contract_answers_status_active_and_the_same_money_view)
+{
+	struct scratch s;
+	struct http_response *r;
+	const cJSON *data;
+	const char *id;
+
+	REQUIRE(SCRATCH_NEW(&s, 1, 2, ZONE, TODAY_IN(ZONE), 1));
+	REQUIRE((id = CONTRACT_NEW(&s, json_set(contract_body(&s), "unitType",
+	    "\"T1\""))) != NULL);
+	r = pms_request("POST", pool_printf("/v1/long-stay-contracts/%s/"
+	    "activate", id), s.key, NULL, NULL, 0);
+	REQUIRE(CHECK_STATUS(r, 200));
+	REQUIRE((data = GET_DATA(id, s.agent_key)) != NULL);
+	CHECK_JSON_STR(data, "status", "active");
+	CHECK_JSON_STR(data, "amountDueCents", "300000");
+	CHECK_JSON_STR(data, "nextDueDate", day_s(s.business + 10));
+	CHECK_JSON_STR(data, "unitType", "T1");
 	CHECK_INT(3, cJSON_GetArraySize(jget(data, "installments")));
 }
 
@@ -393,6 +418,7 @@ static const struct test_case tests[] = {
 	TEST_ENTRY(get_money_view_leaves_out_the_installments_due_before_the_business_date),
 	TEST_ENTRY(get_money_view_of_a_contract_created_with_installments_already_due_leaves_them_out),
 	TEST_ENTRY(get_of_a_cancelled_contract_answers_amount_due_0),
+	TEST_ENTRY(get_of_an_activated_contract_answers_status_active_and_the_same_money_view),
 	TEST_ENTRY(get_money_view_follows_each_contracts_own_establishment),
 	TEST_ENTRY(get_of_an_unknown_contract_is_404_contract_not_found),
 	TEST_ENTRY(get_with_an_id_that_is_not_a_uuid_is_400_naming_id),
