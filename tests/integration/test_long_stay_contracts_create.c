@@ -690,6 +690,10 @@ TEST(create_total_not_in_cents_is_400_bad_cents)
 	    "bad_cents");
 	REFUSED(&s, "totalAmountCents", "\"3e5\"", "totalAmountCents",
 	    "bad_cents");
+	REFUSED(&s, "totalAmountCents", "\"+300000\"", "totalAmountCents",
+	    "bad_cents");
+	REFUSED(&s, "totalAmountCents", "\" 300000\"", "totalAmountCents",
+	    "bad_cents");
 }
 
 TEST(create_installment_amount_not_in_cents_is_400_bad_cents_and_no_sum_mismatch)
@@ -768,6 +772,12 @@ TEST(create_repeated_seq_no_is_400_duplicate_on_the_later_one)
 	    installment_json(fresh_uuid(), 1, b + 10, "100000", "EUR"),
 	    installment_json(fresh_uuid(), 3, b + 30, "100000", "EUR")),
 	    "installments[1].seqNo", "duplicate");
+	/* Later as sent, not by date or seqNo: sent 2, 1, 2. */
+	REFUSED(&s, "installments", arr(3,
+	    installment_json(fresh_uuid(), 2, b + 25, "100000", "EUR"),
+	    installment_json(fresh_uuid(), 1, b + 10, "100000", "EUR"),
+	    installment_json(fresh_uuid(), 2, b + 20, "100000", "EUR")),
+	    "installments[2].seqNo", "duplicate");
 }
 
 TEST(create_seq_no_leaving_a_gap_or_below_1_is_400_out_of_range)
@@ -819,6 +829,13 @@ TEST(create_repeated_installment_id_in_any_case_is_400_duplicate_on_the_later_on
 	    installment_json(fresh_uuid(), 1, b + 10, "100000", "EUR"),
 	    installment_json(pool_upper(a), 2, b + 20, "100000", "EUR"),
 	    installment_json(a, 3, b + 30, "100000", "EUR")),
+	    "installments[2].id", "duplicate");
+	/* Later as sent, not by seqNo: seqNo 3 first, its twin (seqNo 2)
+	   last. */
+	REFUSED(&s, "installments", arr(3,
+	    installment_json(a, 3, b + 30, "100000", "EUR"),
+	    installment_json(fresh_uuid(), 1, b + 10, "100000", "EUR"),
+	    installment_json(pool_upper(a), 2, b + 20, "100000", "EUR")),
 	    "installments[2].id", "duplicate");
 }
 
