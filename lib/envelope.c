@@ -68,6 +68,9 @@ const struct message envelope_shared_messages[] = {
 	  "En-tête Idempotency-Key invalide (1 à 255 caractères ASCII visibles)",
 	  "Invalid Idempotency-Key header (1 to 255 visible ASCII characters)" },
 	/* inventory (lib/inventory.c): units, allotments and contracts */
+	{ "CONTRACT_UNIT_UNAVAILABLE", 409, 409, 409,
+	  "Le logement est déjà tenu par un autre contrat sur une nuit de la période",
+	  "The unit is held by another contract on a night of the period" },
 	{ "CAPACITY_SATURATED", 409, 409, 409,
 	  "Capacité saturée : au moins une nuit passerait sous zéro disponibilité",
 	  "Capacity saturated: at least one night would fall below zero availability" },

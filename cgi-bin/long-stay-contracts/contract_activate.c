@@ -17,6 +17,7 @@
 
 #include "auth.h"
 #include "config.h"
+#include "contract_hold.h"
 #include "contracts.h"
 #include "datetime.h"
 #include "db.h"
@@ -43,10 +44,6 @@ static const char activate_sql[] =
     "UPDATE long_stay_contracts SET status = 'active', "
     "activated_at = UTC_TIMESTAMP(), committed_until = ? "
     "WHERE id = ? AND status = 'draft'";
-static const char hold_sql[] =
-    "INSERT INTO unit_holds (unit_id, night, contract_id) "
-    "SELECT ?, CAST(? AS DATE) + INTERVAL seq DAY, ? "
-    "FROM seq_0_to_3660 WHERE seq < ? ORDER BY seq";
 
 struct activate_write {
 	char id[UUID_STR_LEN + 1];
@@ -75,7 +72,7 @@ static int
 activate_apply(struct db *db, void *arg, struct write_refusal *why)
 {
 	const struct activate_write *w = arg;
-	char from_s[DATE_STR_LEN + 1], until_s[DATE_STR_LEN + 1];
+	char until_s[DATE_STR_LEN + 1];
 	struct db_rows *rows = NULL;
 	int32_t through, business_date, from, until;
 	uint64_t moved = 0;
@@ -93,27 +90,17 @@ activate_apply(struct db *db, void *arg, struct write_refusal *why)
 	if (rc != DB_OK)
 		return rc;
 	activate_window(w, business_date, &from, &until);
-	date_format(from, from_s);
 	date_format(until, until_s);
 	if ((rc = db_exec(db, activate_sql, (struct db_param[]){
 	    DB_STR(until_s), DB_STR(w->id) }, 2, &moved, NULL)) != DB_OK)
 		return rc;
 	if (moved != 1)
 		return write_refuse(why, "CONTRACT_STATE_CONFLICT", NULL);
-	if (until == from)
-		return DB_OK;
-	if ((rc = inventory_materialize(db, w->establishment, business_date,
-	    business_date + w->horizon_days - 1)) != DB_OK ||
-	    (rc = inventory_commit(db, w->unit_type, from, until, 1, why)) !=
-	    DB_OK)
+	if (until > from && (rc = inventory_materialize(db, w->establishment,
+	    business_date, business_date + w->horizon_days - 1)) != DB_OK)
 		return rc;
-	if (w->unit[0] == '\0')
-		return DB_OK;
-	rc = db_exec(db, hold_sql, (struct db_param[]){ DB_STR(w->unit),
-	    DB_STR(from_s), DB_STR(w->id), DB_I64(until - from) }, 4, NULL,
-	    NULL);
-	return rc == DB_ERR_DUPLICATE ? write_refuse(why,
-	    "CONTRACT_UNIT_UNAVAILABLE", NULL) : rc;
+	return contract_hold(db, w->id, w->unit_type, w->unit[0] != '\0' ?
+	    w->unit : NULL, from, until, why);
 }
 
 static int

@@ -15,8 +15,5 @@ const struct message contract_messages[] = {
 	{ "CONTRACT_UNIT_REQUIRED", 409, 409, 409,
 	  "Le contrat ne nomme ni logement ni type de logement",
 	  "The contract names neither a unit nor a unit type" },
-	{ "CONTRACT_UNIT_UNAVAILABLE", 409, 409, 409,
-	  "Le logement est déjà tenu par un autre contrat sur une nuit de la période",
-	  "The unit is held by another contract on a night of the period" },
 	{ NULL, 0, 0, 0, NULL, NULL }
 };

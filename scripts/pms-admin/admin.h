@@ -170,6 +170,17 @@ int allotment_cutoff(struct admin *ad);
 int allotment_cutoff_due(struct admin *ad, const char *establishment_id,
     int32_t business_date, int print_lines, int *cut);
 
+/*
+ * contract_extend.c: the night audit's job for long-stay contracts: each
+ * active contract of the establishment whose period goes on past the
+ * nights it holds takes the nights the horizon now reaches, one
+ * transaction each.  *extended: the contracts this call extended.  Each
+ * failure (a night without room included) is reported on stderr and the
+ * others go on: 0, or the status of the last failure.
+ */
+int contract_extend_due(struct admin *ad, const char *establishment_id,
+    int32_t business_date, int *extended);
+
 /* rate_plans_guests.c */
 extern const struct field rate_plan_add_fields[];
 extern const struct admin_rule rate_plan_add_rules[];

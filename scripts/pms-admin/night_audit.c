@@ -6,7 +6,9 @@
  * nights are computed from the truth, so an open-ended block takes each
  * new night); then the jobs due that day run: the allotment cutoff
  * (allotment_cutoff.c), for every cutoff date up to the new business
- * date, each allotment in a transaction of its own.
+ * date, each allotment in a transaction of its own; and the long-stay
+ * contracts that go on past their held nights take the new ones
+ * (contract_extend.c), each in a transaction of its own.
  *
  * Safe twice at once and after a crash halfway.  The date to leave is read
  * once, before the transaction, and the move is conditional on it
@@ -18,7 +20,7 @@
  * one either done or untouched; run again with the same --to, the done
  * ones only get their horizon checked and their jobs run again.  One
  * key=value line per establishment as it finishes (cutoffs=N: allotments
- * this run released); a failure of one is reported and the others go on;
+ * this run released; contracts=N: long-stay contracts it extended); a failure of one is reported and the others go on;
  * exit 1 when any failed (a cutoff that failed too).
  */
 #include <stdio.h>
@@ -55,20 +57,26 @@ static const char audit_move_sql[] =
 /*
  * The jobs due once the establishment's business date is business_date.
  * Called after the date is committed, by every run that leaves it there
- * (so a run again after a crash calls them again).  The one job is the
+ * (so a run again after a crash calls them again).  The first job is the
  * allotment cutoff of SPEC 2.4 (allotment_cutoff.c): it releases every
  * armed allotment of the establishment whose cutoffDate <= business_date
  * (<=, so a --to that skips days misses none), in transactions of its
  * own, idempotent and safe twice at once.  *cutoffs: the allotments this
  * run released.  0 or the status of a job that failed (each failure is
- * reported where it happened; the other allotments still ran).
+ * reported where it happened; the other allotments still ran).  Then
+ * the long-stay contracts' nights (contract_extend.c); *contracts: those
+ * extended.
  */
 static int
 night_audit_run_due_jobs(struct admin *ad, const char *establishment_id,
-    int32_t business_date, int *cutoffs)
+    int32_t business_date, int *cutoffs, int *contracts)
 {
-	return allotment_cutoff_due(ad, establishment_id, business_date, 0,
+	int cut = allotment_cutoff_due(ad, establishment_id, business_date, 0,
 	    cutoffs);
+	int held = contract_extend_due(ad, establishment_id, business_date,
+	    contracts);
+
+	return cut != DB_OK ? cut : held;
 }
 
 static int
@@ -119,7 +127,7 @@ night_audit_one(struct admin *ad, const char *id, void *ctx)
 	char from_s[DATE_STR_LEN + 1], now_s[DATE_STR_LEN + 1], about[64];
 	const char *status;
 	int32_t now;
-	int n = 0, cutoffs = 0, jobs = DB_OK, rc;
+	int n = 0, cutoffs = 0, contracts = 0, jobs = DB_OK, rc;
 
 	if ((rc = establishment_business_date(ad->db, id, &a.from, a.why,
 	    sizeof(a.why))) != DB_OK)
@@ -158,13 +166,14 @@ night_audit_one(struct admin *ad, const char *id, void *ctx)
 		status = a.moved ? "advanced" : "already";
 	/* The date is committed: its line is printed whatever the jobs do;
 	   a job that failed has said why, and makes the exit status 1. */
-	jobs = night_audit_run_due_jobs(ad, id, now, &cutoffs);
+	jobs = night_audit_run_due_jobs(ad, id, now, &cutoffs, &contracts);
 	date_format(now, now_s);
 	kv_put(&n, "establishment", id);
 	kv_put(&n, "business-date", now_s);
 	kv_put_u64(&n, "nights-added", (uint64_t)a.nights_added);
 	kv_put(&n, "status", status);
 	kv_put_u64(&n, "cutoffs", (uint64_t)cutoffs);
+	kv_put_u64(&n, "contracts", (uint64_t)contracts);
 	putchar('\n');
 	fflush(stdout);			/* progress, line by line */
 done:

@@ -349,7 +349,7 @@ TEST(worked_example_18_contracted_70_percent_9_picked_5000_records_a_20000_penal
 	/* the night audit moves the date to the cutoff date and cuts off */
 	REQUIRE((out = AUDIT_TO(s.est, b + 1)) != NULL);
 	CHECK_STR(pool_printf("establishment=%s business-date=%s "
-	    "nights-added=1 status=advanced cutoffs=1\n", s.est, day_s(b + 1)),
+	    "nights-added=1 status=advanced cutoffs=1 contracts=0\n", s.est, day_s(b + 1)),
 	    out);
 	/* ceil(18 x 70 %) = ceil(12.6) = 13; 13 - 9 = 4; 4 x 5000 */
 	CHECK_STR("released done 18 9 5000 20000 1", STATE(id));
@@ -377,7 +377,7 @@ TEST(allotment_over_two_unit_types_counts_every_night_of_both)
 	CHECK_STR("2 2 2", AVAILABILITY(s.types[1], b + 2, b + 5));
 	REQUIRE(PICKUP(&s, id, 1, b + 2, b + 5, 1));
 	REQUIRE((out = AUDIT_TO(s.est, b + 1)) != NULL);
-	CHECK_CONTAINS(out, " status=advanced cutoffs=1\n");
+	CHECK_CONTAINS(out, " status=advanced cutoffs=1 contracts=0\n");
 	/* 9 contracted, 3 picked: 33.33 %; ceil(9 x 50.5 %) = 5; 2 x 333 */
 	CHECK_STR("released done 9 3 3333 666 1", STATE(id));
 	CHECK_CUTOFF_RESULT(&s, id, b + 1, 9, 3, 33.33, "666");
@@ -458,7 +458,7 @@ TEST(night_audit_moving_the_date_to_the_cutoff_date_releases_it)
 
 	REQUIRE((out = AUDIT_TO(s.est, b + 1)) != NULL);
 	CHECK_STR(pool_printf("establishment=%s business-date=%s "
-	    "nights-added=1 status=advanced cutoffs=1\n", s.est, day_s(b + 1)),
+	    "nights-added=1 status=advanced cutoffs=1 contracts=0\n", s.est, day_s(b + 1)),
 	    out);
 	/* 6 contracted, 2 picked, 100 %: 4 x 100 */
 	CHECK_STR("released done 6 2 3333 400 1", STATE(id));
@@ -468,10 +468,10 @@ TEST(night_audit_moving_the_date_to_the_cutoff_date_releases_it)
 
 	/* the same date again: the first is done, the second not yet due */
 	REQUIRE((out = AUDIT_TO(s.est, b + 1)) != NULL);
-	CHECK_CONTAINS(out, " status=already cutoffs=0\n");
+	CHECK_CONTAINS(out, " status=already cutoffs=0 contracts=0\n");
 	CHECK_STR("definite armed - - - - 0", STATE(later));
 	REQUIRE((out = AUDIT_TO(s.est, b + 2)) != NULL);
-	CHECK_CONTAINS(out, " status=advanced cutoffs=1\n");
+	CHECK_CONTAINS(out, " status=advanced cutoffs=1 contracts=0\n");
 	CHECK_STR("released done 6 0 0 600 1", STATE(later));
 	CHECK_CUTOFF_RESULT(&s, later, b + 2, 6, 0, 0, "600");
 	CHECK_STR("4 6", AVAILABILITY(s.types[0], b + 2, b + 4));
@@ -499,7 +499,7 @@ TEST(night_audit_skipping_past_the_cutoff_date_releases_it_but_not_the_nights_be
 
 	/* from b to b + 4: the cutoff date b + 1 is skipped over */
 	REQUIRE((out = AUDIT_TO(s.est, b + 4)) != NULL);
-	CHECK_CONTAINS(out, " status=advanced cutoffs=1\n");
+	CHECK_CONTAINS(out, " status=advanced cutoffs=1 contracts=0\n");
 	/* 18 contracted, 3 picked, 9 required but no penalty agreed (NULL
 	   counts as 0) */
 	CHECK_STR("released done 18 3 1667 0 1", STATE(id));
@@ -526,7 +526,7 @@ TEST(a_second_run_changes_nothing)
 	CHECK_STR("1 1", AVAILABILITY(s.types[0], b + 1, b + 3));
 	/* the first run: the night audit's, at the cutoff date */
 	REQUIRE((out = AUDIT_TO(s.est, b + 1)) != NULL);
-	CHECK_CONTAINS(out, " status=advanced cutoffs=1\n");
+	CHECK_CONTAINS(out, " status=advanced cutoffs=1 contracts=0\n");
 	REQUIRE((before = INVENTORY_SNAPSHOT(s.types[0], b + 1, b + 4)) !=
 	    NULL);
 	state = STATE(id);
@@ -538,7 +538,7 @@ TEST(a_second_run_changes_nothing)
 	REQUIRE((out = CUTOFF(s.est)) != NULL);
 	CHECK_STR("", out);
 	REQUIRE((out = AUDIT_TO(s.est, b + 1)) != NULL);
-	CHECK_CONTAINS(out, " status=already cutoffs=0\n");
+	CHECK_CONTAINS(out, " status=already cutoffs=0 contracts=0\n");
 	CHECK_STR(state, STATE(id));
 	CHECK_STR(done_at, row_text(Q(done_at_sql, 1, id)));
 	CHECK_STR(before, INVENTORY_SNAPSHOT(s.types[0], b + 1, b + 4));
@@ -570,7 +570,7 @@ TEST(a_cancelled_allotment_is_skipped)
 	REQUIRE((out = CUTOFF(s.est)) != NULL);
 	CHECK_STR("", out);
 	REQUIRE((out = AUDIT_TO(s.est, b + 1)) != NULL);
-	CHECK_CONTAINS(out, " cutoffs=0\n");
+	CHECK_CONTAINS(out, " cutoffs=0 contracts=0\n");
 	CHECK_STR("cancelled done - - - - 1", STATE(id));
 	CHECK_STR(before, INVENTORY_SNAPSHOT(s.types[0], b, b + 4));
 }
@@ -621,7 +621,7 @@ TEST(a_penalty_too_large_to_record_fails_that_allotment_loudly_and_the_others_go
 	    "night-audit", "--establishment", s.est, "--to", day_s(b + 1),
 	    NULL }, &out));
 	CHECK_CONTAINS(out, pool_printf("establishment=%s business-date=%s "
-	    "nights-added=1 status=advanced cutoffs=0\n", s.est, day_s(b + 1)));
+	    "nights-added=1 status=advanced cutoffs=0 contracts=0\n", s.est, day_s(b + 1)));
 	CHECK_CONTAINS(out, pool_printf("pms-admin: night-audit: allotment %s: "
 	    "the penalty does not fit in 18 digits", bad));
 	CHECK_STR("definite armed - - - - 0", STATE(bad));
@@ -783,11 +783,11 @@ TEST(three_runs_at_once_release_once_and_record_one_result)
 	for (i = 0; i < RACE_RUNS; i++)
 		CHECK_INT(0, status[i]);
 	if (strcmp(out[0], pool_printf("establishment=%s business-date=%s "
-	    "nights-added=1 status=advanced cutoffs=1\n", s.est,
+	    "nights-added=1 status=advanced cutoffs=1 contracts=0\n", s.est,
 	    day_s(b + 1))) == 0)
 		released++;
 	else if (strcmp(out[0], pool_printf("establishment=%s "
-	    "business-date=%s nights-added=1 status=advanced cutoffs=0\n",
+	    "business-date=%s nights-added=1 status=advanced cutoffs=0 contracts=0\n",
 	    s.est, day_s(b + 1))) == 0)
 		already++;
 	else
@@ -829,7 +829,7 @@ audit_racing_at(const char *est, int32_t day, int delay_ms, int fd,
 	read_all(fd, buf, size);
 	check_int(0, rc, "night-audit's exit status", file, line);
 	check_str(pool_printf("establishment=%s business-date=%s "
-	    "nights-added=1 status=advanced cutoffs=1\n", est, day_s(day)),
+	    "nights-added=1 status=advanced cutoffs=1 contracts=0\n", est, day_s(day)),
 	    out, "night-audit's output", file, line);
 }
 #define AUDIT_RACING(est, day, delay_ms, fd, buf, size)			\

@@ -338,14 +338,14 @@ night_audit_moves_the_business_date_by_one_day(void **state)
 	assert_int_equal(admin_run(&r, "night-audit", "--establishment", EST),
 	    0);
 	assert_string_equal(r.stdout_text, "establishment=" EST
-	    " business-date=2030-01-02 nights-added=30 status=advanced cutoffs=0\n");
+	    " business-date=2030-01-02 nights-added=30 status=advanced cutoffs=0 contracts=0\n");
 	assert_dates(db, EST, "2030-01-02", "2030-01-31");
 	assert_rows(db, TYPE, 0, HORIZON, "2030-01-02", "2030-01-31", 9);
 	/* The next night: one more day, one more night. */
 	assert_int_equal(admin_run(&r, "night-audit", "--establishment", EST),
 	    0);
 	assert_string_equal(r.stdout_text, "establishment=" EST
-	    " business-date=2030-01-03 nights-added=1 status=advanced cutoffs=0\n");
+	    " business-date=2030-01-03 nights-added=1 status=advanced cutoffs=0 contracts=0\n");
 	assert_dates(db, EST, "2030-01-03", "2030-02-01");
 	/* The other establishment was not named: untouched. */
 	assert_dates(db, EST2, "2030-01-01", "-");
@@ -360,12 +360,12 @@ night_audit_to_a_date_moves_it_there_and_again_changes_nothing(void **state)
 	assert_int_equal(admin_run(&r, "night-audit", "--establishment", EST,
 	    "--to", "2030-01-05"), 0);
 	assert_string_equal(r.stdout_text, "establishment=" EST
-	    " business-date=2030-01-05 nights-added=30 status=advanced cutoffs=0\n");
+	    " business-date=2030-01-05 nights-added=30 status=advanced cutoffs=0 contracts=0\n");
 	assert_dates(db, EST, "2030-01-05", "2030-02-03");
 	assert_int_equal(admin_run(&r, "night-audit", "--establishment", EST,
 	    "--to", "2030-01-05"), 0);
 	assert_string_equal(r.stdout_text, "establishment=" EST
-	    " business-date=2030-01-05 nights-added=0 status=already cutoffs=0\n");
+	    " business-date=2030-01-05 nights-added=0 status=already cutoffs=0 contracts=0\n");
 	assert_dates(db, EST, "2030-01-05", "2030-02-03");
 	assert_rows(db, TYPE, 0, HORIZON, "2030-01-05", "2030-02-03", 9);
 }
@@ -401,7 +401,7 @@ night_audit_refuses_a_bad_date_and_an_unknown_establishment(void **state)
 	    ID("00000000dead"), "--establishment", EST), 1);
 	assert_non_null(strstr(r.stderr_text, "not found"));
 	assert_string_equal(r.stdout_text, "establishment=" EST
-	    " business-date=2030-01-02 nights-added=30 status=advanced cutoffs=0\n");
+	    " business-date=2030-01-02 nights-added=30 status=advanced cutoffs=0 contracts=0\n");
 	assert_dates(db, EST, "2030-01-02", "2030-01-31");
 }
 
@@ -462,10 +462,10 @@ two_audits_at_once_move_the_date_once(void **state)
 		b = race.runs[0].stdout_text;
 	}
 	assert_string_equal(a, "establishment=" EST
-	    " business-date=2030-01-02 nights-added=30 status=advanced cutoffs=0\n");
+	    " business-date=2030-01-02 nights-added=30 status=advanced cutoffs=0 contracts=0\n");
 	assert_string_equal(b, "establishment=" EST
 	    " business-date=2030-01-02 nights-added=0"
-	    " status=moved-by-another-run cutoffs=0\n");
+	    " status=moved-by-another-run cutoffs=0 contracts=0\n");
 	assert_dates(db, EST, "2030-01-02", "2030-01-31");
 	assert_rows(db, TYPE, 0, HORIZON, "2030-01-02", "2030-01-31", 9);
 }
@@ -491,9 +491,9 @@ crash_halfway_then_the_same_run_converges(void **state)
 	    "--establishment", EST, "--establishment", EST2), 0);
 	assert_string_equal(r.stdout_text,
 	    "establishment=" EST " business-date=2030-01-02 nights-added=0"
-	    " status=already cutoffs=0\n"
+	    " status=already cutoffs=0 contracts=0\n"
 	    "establishment=" EST2 " business-date=2030-01-02 nights-added=20"
-	    " status=advanced cutoffs=0\n");
+	    " status=advanced cutoffs=0 contracts=0\n");
 	for (i = 0; i < 2; i++) {
 		assert_dates(db, EST, "2030-01-02", "2030-01-31");
 		assert_dates(db, EST2, "2030-01-02", "2030-01-31");
@@ -506,7 +506,7 @@ crash_halfway_then_the_same_run_converges(void **state)
 			    "--establishment", EST2), 0);
 			assert_non_null(strstr(r.stdout_text, EST2
 			    " business-date=2030-01-02 nights-added=0"
-			    " status=already cutoffs=0\n"));
+			    " status=already cutoffs=0 contracts=0\n"));
 		}
 	}
 }
@@ -525,7 +525,7 @@ the_horizon_moves_and_an_open_ended_block_takes_the_new_night(void **state)
 	assert_int_equal(admin_run(&r, "night-audit", "--establishment", EST),
 	    0);
 	assert_string_equal(r.stdout_text, "establishment=" EST
-	    " business-date=2030-01-02 nights-added=1 status=advanced cutoffs=0\n");
+	    " business-date=2030-01-02 nights-added=1 status=advanced cutoffs=0 contracts=0\n");
 	assert_dates(db, EST, "2030-01-02", "2030-01-31");
 	night(db, TYPE, HORIZON, &t, &b, &c);		/* the new night */
 	assert_int_equal(t, 9);
