@@ -414,3 +414,66 @@ picked_at(const char *allot, const char *type, int32_t night,
 
 	return v != NULL ? atoll(v) : -1;
 }
+
+/* ---- long-stay contracts ------------------------------------------------- */
+
+const char *
+installment_json(const char *id, int seq, int32_t due, const char *amount,
+    const char *currency)
+{
+	return pool_printf("{\"id\":\"%s\",\"seqNo\":%d,\"dueDate\":\"%s\","
+	    "\"amountCents\":\"%s\",\"currency\":\"%s\"}", id, seq,
+	    day_s(due), amount, currency);
+}
+
+cJSON *
+contract_body(const struct scratch *s)
+{
+	cJSON *b = pool_json(cJSON_CreateObject()), *items, *it;
+	int i;
+
+	cJSON_AddStringToObject(b, "establishmentId", s->est);
+	cJSON_AddStringToObject(b, "guestProfileId", s->guest);
+	cJSON_AddStringToObject(b, "periodStart", day_s(s->business + 10));
+	cJSON_AddStringToObject(b, "periodEnd", day_s(s->business + 40));
+	cJSON_AddStringToObject(b, "totalAmountCents", "300000");
+	cJSON_AddStringToObject(b, "currency", "EUR");
+	items = cJSON_AddArrayToObject(b, "installments");
+	for (i = 0; i < 3; i++) {
+		it = cJSON_CreateObject();
+		cJSON_AddStringToObject(it, "id", fresh_uuid());
+		cJSON_AddNumberToObject(it, "seqNo", i + 1);
+		cJSON_AddStringToObject(it, "dueDate", day_s(s->business +
+		    10 * (i + 1)));
+		cJSON_AddStringToObject(it, "amountCents", "100000");
+		cJSON_AddStringToObject(it, "currency", "EUR");
+		cJSON_AddItemToArray(items, it);
+	}
+	return b;
+}
+
+struct http_response *
+contract_post(const char *key, const cJSON *body, const char *idem)
+{
+	const char *text = pool_json_print(body);
+	const char *hdrs[2] = { NULL, NULL };
+
+	if (idem != NULL)
+		hdrs[0] = pool_printf("Idempotency-Key: %s", idem);
+	return pms_request("POST", "/v1/long-stay-contracts", key, hdrs, text,
+	    strlen(text));
+}
+
+struct http_response *
+contract_get(const char *id, const char *key)
+{
+	return pms_get(pool_printf("/v1/long-stay-contracts/%s", id), key);
+}
+
+const char *
+contract_new_at(const struct scratch *s, const cJSON *body, const char *file,
+    int line)
+{
+	return created_id_at(contract_post(s->key, body != NULL ? body :
+	    contract_body(s), NULL), "contractId", file, line);
+}

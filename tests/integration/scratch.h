@@ -156,4 +156,29 @@ const char *sql_value_at(const char *file, int line, const char *sql, int n,
     ...);
 #define SQL_VALUE(...)		sql_value_at(__FILE__, __LINE__, __VA_ARGS__)
 
+/* ---- long-stay contracts (docs/long-stay-contracts.md) ------------------- */
+
+/* One installment object as JSON text (pool): id, seqNo seq, dueDate due,
+   amountCents amount (a digit string), currency. */
+const char *installment_json(const char *id, int seq, int32_t due,
+    const char *amount, const char *currency);
+/*
+ * The body of a valid POST /v1/long-stay-contracts for s (pool): s's
+ * establishment and guest, periodStart business + 10, periodEnd business
+ * + 40, totalAmountCents "300000" EUR, three EUR installments of "100000"
+ * (fresh ids, seqNo 1..3, due business + 10, + 20, + 30, sent in that
+ * order); no optional field.
+ */
+cJSON *contract_body(const struct scratch *s);
+/* POST /v1/long-stay-contracts; idem: an Idempotency-Key or NULL. */
+struct http_response *contract_post(const char *key, const cJSON *body,
+    const char *idem);
+/* GET /v1/long-stay-contracts/{id} (id sent as given). */
+struct http_response *contract_get(const char *id, const char *key);
+/* A created contract's contractId (201, lower-case uuid) posted with
+   s->key, body NULL meaning contract_body(s); or NULL. */
+const char *contract_new_at(const struct scratch *s, const cJSON *body,
+    const char *file, int line);
+#define CONTRACT_NEW(s, body)	contract_new_at((s), (body), __FILE__, __LINE__)
+
 #endif
