@@ -274,8 +274,12 @@ create_body_rules(const struct create_body *b, struct validation *v)
 	    b->period_end_state == FIELD_SET &&
 	    b->period_end <= b->period_start)
 		validation_add(v, "periodEnd", REASON_BEFORE_START);
-	if (b->tax_exempt && (b->exempt_basis_state != FIELD_SET ||
-	    b->exempt_basis[0] == '\0'))
+	/* A basis already refused (too long, not a string) is not also
+	   missing. */
+	if (b->tax_exempt && (b->exempt_basis_state == FIELD_ABSENT ||
+	    b->exempt_basis_state == FIELD_NULL ||
+	    (b->exempt_basis_state == FIELD_SET &&
+	    b->exempt_basis[0] == '\0')))
 		validation_add(v, "tourismTaxExemptBasis", REASON_REQUIRED);
 	installment_rules(b, v);
 	installment_sum_rule(b, v);
