@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "business_date.h"
@@ -476,4 +477,36 @@ contract_new_at(const struct scratch *s, const cJSON *body, const char *file,
 {
 	return created_id_at(contract_post(s->key, body != NULL ? body :
 	    contract_body(s), NULL), "contractId", file, line);
+}
+
+/* data of a 200 GET of contract id, or NULL after a failure. */
+const cJSON *
+contract_data_at(const char *id, const char *key, const char *file, int line)
+{
+	struct http_response *r = contract_get(id, key);
+	const cJSON *data = jget(r->json, "data");
+
+	if (!check_status_at(r, 200, file, line) || !check_json_at(r, file,
+	    line) || !check_true(cJSON_IsObject(data), file, line,
+	    "no data object: %.300s", r->body))
+		return NULL;
+	return data;
+}
+
+/* One installment of a GET as sent, with the JSON types of SPEC 2.7. */
+int
+check_installment_at(const cJSON *got, const char *id, int seq, int32_t due,
+    const char *amount, const char *currency, const char *file, int line)
+{
+	int ok = check_true(cJSON_IsObject(got), file, line, "installment "
+	    "seqNo %d: not an object: %s", seq, jshow(got));
+
+	ok &= check_true(jstr(got, "id") != NULL && strcasecmp(jstr(got,
+	    "id"), id) == 0, file, line, "installment seqNo %d: id %s, "
+	    "expected %s", seq, jshow(jget(got, "id")), id);
+	ok &= check_json_num_at(got, "seqNo", seq, file, line);
+	ok &= check_json_str_at(got, "dueDate", day_s(due), file, line);
+	ok &= check_json_str_at(got, "amountCents", amount, file, line);
+	ok &= check_json_str_at(got, "currency", currency, file, line);
+	return ok;
 }

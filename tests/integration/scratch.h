@@ -181,4 +181,17 @@ const char *contract_new_at(const struct scratch *s, const cJSON *body,
     const char *file, int line);
 #define CONTRACT_NEW(s, body)	contract_new_at((s), (body), __FILE__, __LINE__)
 
+/* data of a 200 GET of long-stay contract id, or NULL after a failure. */
+const cJSON *contract_data_at(const char *id, const char *key,
+    const char *file, int line);
+#define GET_DATA(id, key)	contract_data_at((id), (key), __FILE__, __LINE__)
+/* One installment of a contract's GET as sent, with the JSON types of
+   SPEC 2.7. */
+int check_installment_at(const cJSON *got, const char *id, int seq,
+    int32_t due, const char *amount, const char *currency, const char *file,
+    int line);
+#define CHECK_INSTALLMENT(got, id, seq, due, amount, cur)		\
+	check_installment_at((got), (id), (seq), (due), (amount), (cur),	\
+	    __FILE__, __LINE__)
+
 #endif

@@ -36,49 +36,13 @@ q(const char *text)
 	return pool_printf("\"%s\"", text);
 }
 
-/* data of a 200 GET of contract id, or NULL after a failure. */
-static const cJSON *
-get_data_at(const char *id, const char *key, const char *file, int line)
-{
-	struct http_response *r = contract_get(id, key);
-	const cJSON *data = jget(r->json, "data");
-
-	if (!check_status_at(r, 200, file, line) || !check_json_at(r, file,
-	    line) || !check_true(cJSON_IsObject(data), file, line,
-	    "no data object: %.300s", r->body))
-		return NULL;
-	return data;
-}
-#define GET_DATA(id, key)	get_data_at((id), (key), __FILE__, __LINE__)
-
-/* One installment of a GET as sent, with the JSON types of SPEC 2.7. */
-static int
-check_installment_at(const cJSON *got, const char *id, int seq, int32_t due,
-    const char *amount, const char *currency, const char *file, int line)
-{
-	int ok = check_true(cJSON_IsObject(got), file, line, "installment "
-	    "seqNo %d: not an object: %s", seq, jshow(got));
-
-	ok &= check_true(jstr(got, "id") != NULL && strcasecmp(jstr(got,
-	    "id"), id) == 0, file, line, "installment seqNo %d: id %s, "
-	    "expected %s", seq, jshow(jget(got, "id")), id);
-	ok &= check_json_num_at(got, "seqNo", seq, file, line);
-	ok &= check_json_str_at(got, "dueDate", day_s(due), file, line);
-	ok &= check_json_str_at(got, "amountCents", amount, file, line);
-	ok &= check_json_str_at(got, "currency", currency, file, line);
-	return ok;
-}
-#define CHECK_INSTALLMENT(got, id, seq, due, amount, cur)		\
-	check_installment_at((got), (id), (seq), (due), (amount), (cur),	\
-	    __FILE__, __LINE__)
-
 /* The money view of contract id read with key: amountDueCents due and
    nextDueDate next (a day, or -1 for null). */
 static int
 check_money_at(const char *id, const char *key, const char *due,
     int32_t next, const char *file, int line)
 {
-	const cJSON *data = get_data_at(id, key, file, line);
+	const cJSON *data = contract_data_at(id, key, file, line);
 	int ok;
 
 	if (data == NULL)
