@@ -192,13 +192,17 @@ db_launch() {
 	# A 1 GB redo log instead of 96 MB: at thousands of pickups a second
 	# the default fills within a minute and InnoDB then stalls commits
 	# while it flushes pages to make room.
+	# Pre-flushing from 10 % dirty pages: MariaDB >= 10.5.7 defaults the
+	# low-water mark to 0, which turns adaptive flushing off, so dirty
+	# pages pile up until the checkpoint age nears the log's size and
+	# InnoDB then flushes furiously, stalling commits for up to 0.6 s.
 	(
 		close_extra_fds
 		exec setsid mariadbd --no-defaults --user=root --datadir="$DB_DIR" \
 			--socket="$DB_SOCK" --port="$DB_PORT" --bind-address=127.0.0.1 \
 			--pid-file="$DB_PID_FILE" --log-error="$LOG_DIR/mysqld.log" \
 			--skip-name-resolve --innodb-buffer-pool-size=512M \
-			--innodb-log-file-size=1G \
+			--innodb-log-file-size=1G --innodb-max-dirty-pages-pct-lwm=10 \
 			</dev/null >>"$LOG_DIR/mysqld.log" 2>&1
 	) &
 }
