@@ -37,6 +37,10 @@ PACKAGES=(
 	procps
 	tzdata
 	wrk
+	nodejs
+	chromium
+	apache2-bin
+	systemd
 )
 
 # Prints the packages (one a line) that dpkg knows as installed.
@@ -75,6 +79,8 @@ find_missing() {
 	   ! command -v mariadb_config >/dev/null 2>&1; then
 		MISSING+=(libmariadb-dev)
 	fi
+	# Some nodejs builds bring npm; Debian's does not.
+	command -v npm >/dev/null 2>&1 || MISSING+=(npm)
 }
 
 # Resolves "a|b" to the first alternative apt can install.
@@ -106,7 +112,8 @@ install_missing() {
 check_tools() {
 	local tool bad=()
 	for tool in mariadb_config mariadbd mariadb mariadb-admin mariadb-install-db \
-	            nginx openssl curl pgrep pkg-config; do
+	            nginx openssl curl pgrep pkg-config node npm chromium apache2 \
+	            systemd-analyze systemd-socket-activate; do
 		command -v "$tool" >/dev/null 2>&1 || [ -x "/usr/sbin/$tool" ] || bad+=("$tool")
 	done
 	if [ ${#bad[@]} -gt 0 ]; then
@@ -115,9 +122,22 @@ check_tools() {
 	fi
 }
 
+# The OpenAPI tools (tests/openapi/package-lock.json) from the npm
+# registry, installed again only when the lock file changed.
+node_modules() {
+	local dir
+	dir=$(cd "$(dirname "${BASH_SOURCE[0]}")/../tests/openapi" && pwd)
+	[ "$dir/node_modules/.package-lock.json" -nt "$dir/package-lock.json" ] && return 0
+	echo "deps: npm ci in tests/openapi"
+	npm ci --prefix "$dir" --no-audit --no-fund --loglevel=error </dev/null
+}
+
 main() {
 	find_missing
-	[ ${#MISSING[@]} -eq 0 ] && return 0
+	if [ ${#MISSING[@]} -eq 0 ]; then
+		node_modules
+		return 0
+	fi
 	install_missing
 	find_missing
 	if [ ${#MISSING[@]} -gt 0 ]; then
@@ -125,6 +145,7 @@ main() {
 		exit 1
 	fi
 	check_tools
+	node_modules
 	echo "deps: all packages installed"
 }
 
