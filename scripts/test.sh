@@ -254,7 +254,21 @@ run_integration_tests() {
 		fi
 		run_expected integration "$bin"
 	done < <(expected_binaries tests/integration test_ "$BUILD_DIR/integration")
+	run_deploy_checks
 	[ -z "$last" ] || run_expected integration "$last"
+}
+
+# tests/deploy/*.sh: each deployment mode (nginx with TLS, Apache CGI,
+# systemd socket activation) checked against the running test stack.  A
+# script prints TAP (one plan, "ok - " / "not ok - " lines), uses loopback
+# ports from 28081 to 28099 only, and stops whatever it starts, also when
+# it fails (trap EXIT).
+run_deploy_checks() {
+	local script
+	for script in tests/deploy/*.sh; do
+		[ -e "$script" ] || continue
+		run_suite deploy "$ROOT/$script"
+	done
 }
 
 # A test stack of this tree that a killed run left running: stopped (it
