@@ -70,15 +70,6 @@ render_config() {
 		'^[^#]*/run/nginx' '^[[:space:]]*listen[[:space:]]+(\[::\]:)?[0-9]+[ ;]'
 }
 
-wait_for_port() {
-	local port=$1 i
-	for i in $(seq 50); do
-		curl -s -o /dev/null --max-time 1 "http://127.0.0.1:$port/" && return 0
-		sleep 0.1
-	done
-	return 1
-}
-
 start_nginx() {
 	local out
 	if ! out=$(nginx -t -q -e "$DIR/error.log" -p "$DIR" -c "$CONF" 2>&1); then
@@ -87,7 +78,7 @@ start_nginx() {
 	fi
 	NGINX_STARTED=1
 	if ! out=$(nginx -e "$DIR/error.log" -p "$DIR" -c "$CONF" 2>&1) ||
-		! wait_for_port "$REDIRECT_PORT"; then
+		! wait_for_url "http://127.0.0.1:$REDIRECT_PORT/"; then
 		tap_result "nginx accepts the rendered nginx.conf.example and starts" 1 \
 			"$out" "$(tail -n 5 "$DIR/error.log" 2>/dev/null)"
 		bail "nginx did not start"

@@ -187,3 +187,13 @@ smoke_run() {
 	smoke_pms "$base" "$unit"
 	smoke_amage "$base"
 }
+
+# wait_for_url URL: a server just started answers within 5 s (any status).
+wait_for_url() {
+	local i
+	for i in $(seq 50); do
+		curl -s -o /dev/null --max-time 1 "$1" && return 0
+		sleep 0.1
+	done
+	return 1
+}
