@@ -28,12 +28,16 @@ BINARIES=(units allotments long-stay-contracts work-orders)
 APACHE_STARTED=0
 
 # graceful-stop (requests in flight finish), then TERM and KILL when
-# Apache lingers.  Runs on every exit.
+# Apache lingers.  Runs on every exit, also when a signal cut an earlier
+# call short: APACHE_STARTED is cleared only once Apache is gone.
 stop_apache() {
-	local pid i
 	[ "$APACHE_STARTED" = 1 ] && [ -s "$DIR/run/httpd.pid" ] || return 0
+	stop_apache_pid "$(cat "$DIR/run/httpd.pid")"
 	APACHE_STARTED=0
-	pid=$(cat "$DIR/run/httpd.pid")
+}
+
+stop_apache_pid() {
+	local pid=$1 i
 	"$APACHE" -f "$DIR/httpd.conf" -k graceful-stop 2>/dev/null ||
 		kill -TERM "$pid" 2>/dev/null || return 0
 	for i in $(seq 100); do

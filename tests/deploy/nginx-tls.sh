@@ -24,11 +24,16 @@ BASE=https://127.0.0.1:$HTTPS_PORT
 NGINX_STARTED=0
 
 # nginx quits (finishing requests, flushing the buffered access log);
-# killed when it lingers.  Runs on every exit.
+# killed when it lingers.  Runs on every exit, also when a signal cut an
+# earlier call short: NGINX_STARTED is cleared only once nginx is gone.
 stop_nginx() {
-	local pid i
 	[ "$NGINX_STARTED" = 1 ] && [ -s "$DIR/nginx.pid" ] || return 0
-	pid=$(cat "$DIR/nginx.pid")
+	stop_nginx_pid "$(cat "$DIR/nginx.pid")"
+	NGINX_STARTED=0
+}
+
+stop_nginx_pid() {
+	local pid=$1 i
 	kill -QUIT "$pid" 2>/dev/null || return 0
 	for i in $(seq 50); do
 		kill -0 "$pid" 2>/dev/null || return 0
@@ -151,7 +156,6 @@ main() {
 	check_redirect
 	check_body_limit
 	stop_nginx
-	NGINX_STARTED=0
 	check_trace_logged
 	tap_done
 }
