@@ -78,6 +78,7 @@ render_vhost() {
 	cp "$PMS_ROOT/scripts/apache/pms-vhost.conf.example" "$conf"
 	render_subst "$conf" 1 '<VirtualHost *:80>' "<VirtualHost 127.0.0.1:$PORT>"
 	render_subst "$conf" 2 '/var/www/pms' "$DIR/htdocs"
+	# shellcheck disable=SC2016 # Apache's variable, literally
 	render_subst "$conf" 2 '${APACHE_LOG_DIR}/' "$DIR/"
 	render_absent "$conf" '/var/www' 'APACHE_LOG_DIR' '^[^#]*\*:[0-9]'
 }
@@ -156,12 +157,13 @@ check_request_log() {
 # the log files nor on stderr (Apache's error logs).
 check_sanitizers() {
 	local reports rc=0
-	reports=$(find "$DIR/sanitizer" -type f | head -n 5)
-	[ -z "$reports" ] || rc=1
+	mapfile -t reports < <(find "$DIR/sanitizer" -type f | head -n 5)
+	[ "${#reports[@]}" -eq 0 ] || rc=1
 	! grep -a -q -E "$SANITIZER_RE" "$DIR"/*error.log || rc=1
 	tap_result "no sanitizer report from the CGI processes" "$rc" \
-		"reports: $reports" "$(grep -a -h -E "$SANITIZER_RE" "$DIR"/*error.log | head -n 5)" \
-		"$(head -n 20 $reports /dev/null 2>/dev/null)"
+		"reports: ${reports[*]}" \
+		"$(grep -a -h -E "$SANITIZER_RE" "$DIR"/*error.log | head -n 5)" \
+		"$(head -n 20 "${reports[@]}" /dev/null 2>/dev/null)"
 }
 
 main() {

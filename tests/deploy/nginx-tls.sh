@@ -33,9 +33,9 @@ stop_nginx() {
 }
 
 stop_nginx_pid() {
-	local pid=$1 i
+	local pid=$1 _
 	kill -QUIT "$pid" 2>/dev/null || return 0
-	for i in $(seq 50); do
+	for _ in $(seq 50); do
 		kill -0 "$pid" 2>/dev/null || return 0
 		sleep 0.1
 	done

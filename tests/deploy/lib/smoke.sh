@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # tests/deploy/lib/smoke.sh: what the tests/deploy/*.sh scripts share,
 # sourced by them (this directory is not globbed by scripts/test.sh).
 #
@@ -13,9 +14,12 @@
 #
 # Needs: PMS_ROOT, and SMOKE_TMP: a directory for the answers.  DEMO ONLY keys below (scripts/demo-seed.sql).
 
+# shellcheck disable=SC2034 # used by the scripts that source this file
 SMOKE_KEY=demo-manager-paris-0123456789abcdef0123456789abcdef	# demo only
+# shellcheck disable=SC2034
 SMOKE_CHECKS=9
 TAP_FAILED=0
+# shellcheck disable=SC2034 # as scripts/test.sh's
 SANITIZER_RE='AddressSanitizer|LeakSanitizer|runtime error:|ERROR: [A-Za-z]+Sanitizer'
 
 tap_plan() { echo "1..$1"; }
@@ -190,8 +194,8 @@ smoke_run() {
 
 # wait_for_url URL: a server just started answers within 5 s (any status).
 wait_for_url() {
-	local i
-	for i in $(seq 50); do
+	local _
+	for _ in $(seq 50); do
 		curl -s -o /dev/null --max-time 1 "$1" && return 0
 		sleep 0.1
 	done
