@@ -7,7 +7,8 @@
 # the example that a substitution no longer matches stops this test.  Then
 # nginx runs it on 127.0.0.1:$HTTPS_PORT (TLS, a throw-away self-signed
 # certificate) and :$REDIRECT_PORT (plain HTTP, the 301 to HTTPS), and the
-# smoke set (tests/deploy/lib/smoke.sh) goes through it.
+# smoke set (tests/deploy/lib/smoke.sh) goes through it; then the same
+# example with no pool behind it answers 503 in our envelopes.
 #
 # Environment: PMS_ROOT, PMS_TEST_VAR (scripts/test.sh exports them);
 # DEPLOY_HTTPS_PORT / DEPLOY_REDIRECT_PORT (28083 / 28084).
@@ -53,10 +54,11 @@ make_certificate() {
 		bail "openssl could not make a certificate: $(cat "$DIR/tls/openssl.out")"
 }
 
-# nginx.conf.example -> $CONF.  Root keeps a user directive (root: the
-# test pools' sockets are 0660 root); anyone else may have none.
+# nginx.conf.example -> $CONF, its pools' sockets in directory $1.  Root
+# keeps a user directive (root: the test pools' sockets are 0660 root);
+# anyone else may have none.
 render_config() {
-	local user_line='# user: none when not started as root'
+	local sockets=$1 user_line='# user: none when not started as root'
 	[ "$(id -u)" = 0 ] && user_line='user root;'
 	cp "$PMS_ROOT/nginx.conf.example" "$CONF"
 	render_subst "$CONF" 1 'user www-data;' "$user_line"
@@ -64,7 +66,7 @@ render_config() {
 	render_subst "$CONF" 1 '/var/log/nginx/error.log' "$DIR/error.log"
 	render_subst "$CONF" 1 '/var/log/nginx/pms-access.log' "$DIR/access.log"
 	render_subst "$CONF" 2 '/var/lib/nginx/' "$DIR/tmp/"
-	render_subst "$CONF" 4 'unix:/run/pms/' "unix:$PMS_TEST_VAR/run/"
+	render_subst "$CONF" 4 'unix:/run/pms/' "unix:$sockets/"
 	render_subst "$CONF" 1 'listen 80;' "listen 127.0.0.1:$REDIRECT_PORT;"
 	render_subst "$CONF" 1 'listen 443 ssl' "listen 127.0.0.1:$HTTPS_PORT ssl"
 	# Loopback only: no IPv6 wildcard listeners.
@@ -75,20 +77,20 @@ render_config() {
 		'^[^#]*/run/nginx' '^[[:space:]]*listen[[:space:]]+(\[::\]:)?[0-9]+[ ;]'
 }
 
+# start_nginx NAME: the check NAME passes when nginx runs $CONF.
 start_nginx() {
-	local out
+	local name=$1 out
 	if ! out=$(nginx -t -q -e "$DIR/error.log" -p "$DIR" -c "$CONF" 2>&1); then
-		tap_result "nginx accepts the rendered nginx.conf.example and starts" 1 "$out"
+		tap_result "$name" 1 "$out"
 		bail "nginx -t refused the rendered example"
 	fi
 	NGINX_STARTED=1
 	if ! out=$(nginx -e "$DIR/error.log" -p "$DIR" -c "$CONF" 2>&1) ||
 		! wait_for_url "http://127.0.0.1:$REDIRECT_PORT/"; then
-		tap_result "nginx accepts the rendered nginx.conf.example and starts" 1 \
-			"$out" "$(tail -n 5 "$DIR/error.log" 2>/dev/null)"
+		tap_result "$name" 1 "$out" "$(tail -n 5 "$DIR/error.log" 2>/dev/null)"
 		bail "nginx did not start"
 	fi
-	tap_result "nginx accepts the rendered nginx.conf.example and starts" 0
+	tap_result "$name" 0
 }
 
 # GET of a demo unit over HTTPS: HSTS on the answer; its trace id is
@@ -140,16 +142,31 @@ check_body_limit_over() {
 	expect_response "3 MiB body over HTTP/$1: nginx's 413 in the PMS envelope" 413 '"code":"PAYLOAD_TOO_LARGE"'
 }
 
+# The same example with its pools' sockets absent (every pool down):
+# nginx's 502 is our 503, in each family's envelope.
+check_pools_down() {
+	render_config "$DIR/no-pools"
+	start_nginx "nginx starts with every pool down"
+	http_call GET "$BASE/v1/units/bbbbbbbb-0000-4000-8000-000000000001" \
+		-H "X-API-Key: $SMOKE_KEY"
+	expect_response "pool down, PMS path: 503 in the PMS envelope" 503 \
+		'"code":"SERVICE_UNAVAILABLE"'
+	AMAGE_URL=$BASE amage_call GET /rest/amage/v1/work-orders/count
+	expect_response "pool down, AMAGE path: 503 in the AMAGE envelope" 503 \
+		'"errorCode":503'
+	stop_nginx
+}
+
 main() {
 	rm -rf "$DIR"
 	mkdir -p "$DIR/tls" "$DIR/tmp" "$DIR/responses"
 	SMOKE_TMP=$DIR/responses
 	trap stop_nginx EXIT
 	trap 'exit 130' INT TERM
-	tap_plan $((SMOKE_CHECKS + 6))
+	tap_plan $((SMOKE_CHECKS + 9))
 	make_certificate
-	render_config
-	start_nginx
+	render_config "$PMS_TEST_VAR/run"
+	start_nginx "nginx accepts the rendered nginx.conf.example and starts"
 	export CURL_CA_BUNDLE=$DIR/tls/fullchain.pem
 	smoke_run "$BASE"
 	check_hsts_and_trace
@@ -157,6 +174,7 @@ main() {
 	check_body_limit
 	stop_nginx
 	check_trace_logged
+	check_pools_down
 	tap_done
 }
 
