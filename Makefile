@@ -131,7 +131,7 @@ deps:
 	@scripts/deps.sh
 
 run: deps
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory all docs
 	@scripts/stack.sh start
 	@scripts/stack.sh examples
 
@@ -139,7 +139,7 @@ stop:
 	@scripts/stack.sh stop
 
 test: deps
-	@$(MAKE) --no-print-directory all asan unit-tests integration-tests fuzz-tests
+	@$(MAKE) --no-print-directory all asan unit-tests integration-tests fuzz-tests docs
 	@scripts/test.sh
 
 # The API reference page that the stack serves at /docs/.

@@ -675,6 +675,8 @@ cmd_examples() {
 	cat <<-EOF
 	# The local stack answers on $BASE_URL.  DEMO ONLY keys and secrets
 	# (scripts/demo-seed.sql); the admin tool (bin/pms-admin) makes real ones.
+	# The API reference (both APIs, from docs/openapi.yaml): $BASE_URL/docs/
+	# One curl per PMS endpoint: README.md, "Every PMS endpoint with curl".
 
 	# PMS API: a unit of the Paris demo hotel (manager key)
 	curl -s -w '\n' -H 'X-API-Key: demo-manager-paris-0123456789abcdef0123456789abcdef' $BASE_URL/v1/units/bbbbbbbb-0000-4000-8000-000000000001

@@ -264,6 +264,9 @@ run_integration_tests() {
 # curl examples run as printed, and scripts/amage-curl on every AMAGE
 # endpoint.
 run_openapi_checks() {
+	run_suite openapi "$ROOT/tests/openapi/lint.sh"
+	run_suite openapi "$ROOT/tests/openapi/responses.sh"
+	run_suite openapi "$ROOT/tests/openapi/reference-page.sh"
 	run_suite openapi "$ROOT/tests/openapi/readme-examples.sh"
 	run_suite openapi "$ROOT/tests/openapi/amage-curl.sh"
 }

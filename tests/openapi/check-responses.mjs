@@ -37,6 +37,7 @@ function resolve(obj, at) {
     if (!obj.$ref.startsWith('#/') || ++seen > 16) throw new Error(`unsupported $ref ${obj.$ref}`);
     at = obj.$ref.slice(2).split('/').map((t) => t.replace(/~1/g, '/').replace(/~0/g, '~'));
     obj = at.reduce((o, t) => (o == null ? undefined : o[t]), doc);
+    if (obj === undefined) throw new Error(`unresolved $ref ${at.join('/')}`);
   }
   return { obj, at };
 }
