@@ -643,8 +643,7 @@ server_usage(const char *prog)
 	fprintf(stderr,
 	    "usage: %s                      (CGI, or FastCGI on fd 0)\n"
 	    "       %s --listen PATH|:PORT [--workers N] [--mode OCTAL]\n"
-	    "       %s [--workers N]        (systemd socket activation:\n"
-	    "                               LISTEN_PID, LISTEN_FDS, socket on fd 3)\n",
+	    "       %s [--workers N]        (socket-activated by systemd: fd 3)\n",
 	    prog, prog, prog);
 	return 2;
 }

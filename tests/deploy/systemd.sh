@@ -321,9 +321,42 @@ master_stops() {
 	[ -S "$SOCK_DIR/$fam.sock" ] || { echo "$SOCK_DIR/$fam.sock was removed"; return 1; }
 }
 
+# LISTEN_FDS=1 for this pid but fd 3 no listening socket (/dev/null): the
+# binary refuses (exit 1) rather than falling back to plain CGI.
+refuses_bogus_fd3() {
+	local rc=0
+	LISTEN_FDS=1 bash -c 'export LISTEN_PID=$$; exec "$0" --workers 1' \
+		"$BIN_DIR/units.fcgi" 3</dev/null </dev/null >"$DIR/bogus.log" 2>&1 || rc=$?
+	[ "$rc" -eq 1 ] && grep -q 'fd 3 from systemd is not a listening stream socket' "$DIR/bogus.log" || {
+		echo "exit $rc:"
+		cat "$DIR/bogus.log"
+		return 1
+	}
+}
+
+# --listen and a socket from systemd at once: refused (exit 2), not a
+# guess.  The connection (curl) is what makes systemd-socket-activate exec.
+refuses_listen_with_socket() {
+	local sock=$SOCK_DIR/both.sock pid rc=0
+	systemd-socket-activate -l "$sock" "$BIN_DIR/units.fcgi" \
+		--listen "$SOCK_DIR/other.sock" --workers 1 </dev/null >"$DIR/both.log" 2>&1 &
+	pid=$!
+	MASTER[both]=$pid
+	wait_for 10 test -S "$sock" || { echo "no $sock"; return 1; }
+	curl -s -m 5 --unix-socket "$sock" -o /dev/null http://localhost/ || true
+	wait "$pid" || rc=$?
+	unset "MASTER[both]"
+	[ "$rc" -eq 2 ] && [ ! -e "$SOCK_DIR/other.sock" ] &&
+	    grep -q -- "--listen given, and a socket from systemd" "$DIR/both.log" || {
+		echo "exit $rc:"
+		cat "$DIR/both.log"
+		return 1
+	}
+}
+
 no_sanitizer_report() {
 	local fam bad=0
-	for fam in "${ACTIVATED[@]}"; do
+	for fam in "${ACTIVATED[@]}" bogus both; do
 		if grep -a -E "$SANITIZER_RE" "$DIR/$fam.log"; then
 			bad=1
 		fi
@@ -336,7 +369,7 @@ no_sanitizer_report() {
 rm -rf "$DIR"
 mkdir -p "$DIR/units" "$SOCK_DIR"
 
-echo "1..$((${#UNIT_FILES[@]} * ${#FAMILIES[@]} + 12))"
+echo "1..$((${#UNIT_FILES[@]} * ${#FAMILIES[@]} + 14))"
 declare -A COPY_ERRORS=()
 for f in "${UNIT_FILES[@]}"; do
 	COPY_ERRORS[$f]=$(unit_copy "$f" 2>&1)
@@ -365,5 +398,7 @@ check "units: systemd's socket is neither chmod-ed nor replaced" socket_left_alo
 check "units: a SIGKILLed worker is replaced and requests still pass" worker_replaced
 check "units: SIGTERM stops the master cleanly and leaves the socket file" master_stops units
 check "work-orders: SIGTERM stops the master cleanly and leaves the socket file" master_stops work-orders
-check "no sanitizer report in the activated pools' logs" no_sanitizer_report
+check "LISTEN_FDS=1 without a listening socket on fd 3: refused (exit 1), no CGI fallback" refuses_bogus_fd3
+check "--listen and a socket from systemd together: refused (exit 2)" refuses_listen_with_socket
+check "no sanitizer report in the activated binaries' logs" no_sanitizer_report
 [ "$FAILED" -eq 0 ]
