@@ -2,8 +2,10 @@
 #   make          build lib/, the four FastCGI binaries and bin/pms-admin
 #   make run      deps, build, start the local stack (var/), print examples
 #   make stop     stop the local stack
-#   make test     the whole suite (unit, fuzz corpora, integration) against a
+#   make test     the whole suite (unit, fuzz corpora, integration, OpenAPI
+#                 lint and response check, deployment modes) against a
 #                 stack of its own (var/test, ASan build), see scripts/test.sh
+#   make docs     the API reference page (build/docs/, served at /docs/)
 #   make bench    benchmarks (never part of make test)
 
 FAMILIES   := units allotments long-stay-contracts work-orders
@@ -33,7 +35,7 @@ INTEG_TESTS  := $(patsubst tests/integration/%.c,build/asan/tests/integration/%,
 # replays a corpus without libFuzzer), in the ASan/UBSan build.
 FUZZ_BINS    := $(patsubst tests/fuzz/%.c,build/asan/tests/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
 
-.PHONY: all asan unit-tests integration-tests fuzz-tests deps run stop test bench clean
+.PHONY: all asan unit-tests integration-tests fuzz-tests docs deps run stop test bench clean
 all: $(RELEASE_BINS) bin/pms-admin
 
 asan: $(ASAN_BINS)
@@ -114,10 +116,10 @@ build/asan/tests/unit/test_work_order_dto: tests/unit/test_work_order_dto.c $(WO
 	@$(CC) $(CFLAGS_asan) -Icgi-bin/work-orders -o $@ $< $(WO_DTO_OBJS) build/asan/libpms.a -lcmocka $(LDLIBS)
 
 integration-tests: $(INTEG_TESTS)
-build/asan/tests/integration/%: tests/integration/%.c tests/integration/harness.c tests/integration/harness.h tests/integration/scratch.c tests/integration/scratch.h build/asan/libpms.a $(LIB_HDR)
+build/asan/tests/integration/%: tests/integration/%.c tests/integration/harness.c tests/integration/harness.h tests/integration/scratch.c tests/integration/scratch.h tests/integration/response_log.c tests/integration/response_log.h build/asan/libpms.a $(LIB_HDR)
 	@mkdir -p $(@D)
 	@echo "  LD $@"
-	@$(CC) $(CFLAGS_asan) -Itests/integration -o $@ $< tests/integration/harness.c tests/integration/scratch.c build/asan/libpms.a -lcurl $(LDLIBS)
+	@$(CC) $(CFLAGS_asan) -Itests/integration -o $@ $< tests/integration/harness.c tests/integration/scratch.c tests/integration/response_log.c build/asan/libpms.a -lcurl $(LDLIBS)
 
 fuzz-tests: $(FUZZ_BINS)
 build/asan/tests/fuzz/%: tests/fuzz/%.c tests/fuzz/driver.c build/asan/libpms.a $(LIB_HDR)
@@ -139,6 +141,13 @@ stop:
 test: deps
 	@$(MAKE) --no-print-directory all asan unit-tests integration-tests fuzz-tests
 	@scripts/test.sh
+
+# The API reference page that the stack serves at /docs/.
+docs: build/docs/index.html
+
+build/docs/index.html: docs/openapi.yaml tests/openapi/build-reference.mjs
+	@echo "  DOCS $@"
+	@node tests/openapi/build-reference.mjs docs/openapi.yaml $@
 
 bench: deps
 	@$(MAKE) --no-print-directory all build/release/bench_sign

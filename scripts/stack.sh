@@ -458,6 +458,7 @@ nginx_render() {
 	    -e "s|@RUN_DIR@|$(sed_escape "$RUN_DIR")|g" \
 	    -e "s|@LOG_DIR@|$(sed_escape "$LOG_DIR")|g" \
 	    -e "s|@SOCK_DIR@|$(sed_escape "$SOCK_DIR")|g" \
+	    -e "s|@DOCS_DIR@|$(sed_escape "$ROOT/build/docs")|g" \
 	    -e "s|@LISTEN@|$HTTP_LISTEN|g" \
 	    -e "s|@WORKER_PROCESSES@|$workers|g" \
 	    "$ROOT/scripts/nginx.conf.in"

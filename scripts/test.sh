@@ -256,6 +256,16 @@ run_integration_tests() {
 	done < <(expected_binaries tests/integration test_ "$BUILD_DIR/integration")
 	run_deploy_checks
 	[ -z "$last" ] || run_expected integration "$last"
+	run_openapi_checks
+}
+
+# docs/openapi.yaml linted, every recorded response checked against it,
+# the reference page it makes (/docs/) drawn by Chromium, the README's
+# curl examples run as printed, and scripts/amage-curl on every AMAGE
+# endpoint.
+run_openapi_checks() {
+	run_suite openapi "$ROOT/tests/openapi/readme-examples.sh"
+	run_suite openapi "$ROOT/tests/openapi/amage-curl.sh"
 }
 
 # tests/deploy/*.sh: each deployment mode (nginx with TLS, Apache CGI,
@@ -303,6 +313,8 @@ export_test_env() {
 	export PMS_TEST_URL=http://127.0.0.1:$STACK_HTTP_PORT
 	export PMS_TEST_VAR=$TEST_VAR
 	export PMS_ROOT=$ROOT
+	# Every response the integration tests get, for tests/openapi.
+	export PMS_TEST_RECORD=$TEST_VAR/responses.jsonl
 	unset CMOCKA_MESSAGE_OUTPUT CMOCKA_XML_FILE
 }
 

@@ -25,6 +25,7 @@
 #include "config.h"
 #include "db.h"
 #include "harness.h"
+#include "response_log.h"
 #include "sign.h"
 #include "uuid.h"
 
@@ -571,6 +572,7 @@ http_request(const char *method, const char *path, const char *const *headers,
 		r->json = cJSON_ParseWithLengthOpts(r->body, r->body_len + 1,
 		    NULL, 1);
 	remember(r);
+	response_log_write(r);
 	return r;
 }
 
