@@ -6,9 +6,10 @@
 // Prints TAP: one "ok" when every response is documented (its route,
 // method and status) and its body validates against the documented schema
 // (ajv, JSON Schema 2020-12), else "not ok" with each kind of failure.
-// A route that matches no path of the document is checked against the
-// document's x-pms-unrouted answers: the statuses and envelope a client
-// gets for a URL we do not serve, by path prefix.
+// A URL that matches no path of the document, or a method its path does
+// not serve, is checked against the document's x-pms-unrouted answers: by
+// the longest path prefix, the statuses (404, 405) and the envelope a
+// client gets.
 import { readFileSync } from 'node:fs';
 import Ajv2020 from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
@@ -49,22 +50,23 @@ const routes = Object.entries(doc.paths || {}).map(([template, item]) => ({
   literal: template.replace(/\{[^}/]+\}/g, '').length,
 })).sort((a, b) => b.literal - a.literal);
 
-const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options'];
+// The x-pms-unrouted answers for a path: those of its longest prefix.
+function unrouted(path) {
+  const map = doc['x-pms-unrouted'] || {};
+  const p = Object.keys(map).filter((x) => path.startsWith(x)).sort((a, b) => b.length - a.length)[0];
+  return p === undefined ? {} : { responses: map[p], at: ['x-pms-unrouted', p], prefix: p };
+}
 
-// The responses object that documents rec, and the pointer to it.
+// The responses object that documents rec, and the pointer to it.  HEAD is
+// answered as GET is, without the body.
 function responsesFor(rec, route) {
-  if (route) {
-    const m = rec.method.toLowerCase();
-    if (route.item[m]) return { responses: route.item[m].responses, at: ['paths', route.template, m, 'responses'], what: `${rec.method} ${route.template}` };
-    // A method the path does not serve: the path's 405, if documented.
-    const unserved = (doc['x-pms-unrouted'] || {})['method-not-allowed'];
-    return { responses: unserved, at: ['x-pms-unrouted', 'method-not-allowed'], what: `${rec.method} ${route.template} (method not served)` };
-  }
-  const prefixes = Object.keys(doc['x-pms-unrouted'] || {}).filter((p) => p.startsWith('/'))
-    .sort((a, b) => b.length - a.length);
-  const p = prefixes.find((x) => rec.path.startsWith(x));
-  if (p === undefined) return { responses: undefined, what: `${rec.method} ${rec.path} (no path, no x-pms-unrouted prefix)` };
-  return { responses: doc['x-pms-unrouted'][p], at: ['x-pms-unrouted', p], what: `${rec.method} ${p}* (unrouted)` };
+  const m = rec.method.toLowerCase();
+  const op = route && (route.item[m] || (m === 'head' ? route.item.get : undefined));
+  if (op) return { responses: op.responses, at: ['paths', route.template, route.item[m] ? m : 'get', 'responses'], what: `${rec.method} ${route.template}` };
+  const u = unrouted(rec.path);
+  const what = route ? `${rec.method} ${route.template} (method not served, ${u.prefix ?? 'no x-pms-unrouted prefix'})`
+    : `${rec.method} ${u.prefix ?? rec.path}* (unrouted${u.prefix === undefined ? ', no x-pms-unrouted prefix' : ''})`;
+  return { responses: u.responses, at: u.at, what };
 }
 
 function check(rec) {
@@ -76,6 +78,7 @@ function check(rec) {
     : responses[`${String(rec.status)[0]}XX`] !== undefined ? `${String(rec.status)[0]}XX`
     : responses.default !== undefined ? 'default' : undefined;
   if (entry === undefined) return { what, why: `undocumented status ${rec.status}` };
+  if (rec.method === 'HEAD') return rec.body === '' ? null : { what, why: 'a body in answer to HEAD' };
   const { obj: response, at: rat } = resolve(responses[entry], [...at, entry]);
   const content = response && response.content;
   if (!content || Object.keys(content).length === 0) {
