@@ -5,6 +5,9 @@
  *  - --listen PATH|:PORT --workers N: this process opens the socket and is
  *    a small master that forks N workers and re-forks any that dies; on
  *    SIGTERM/SIGINT it passes the signal on, waits, removes the socket.
+ *  - systemd socket activation (LISTEN_PID/LISTEN_FDS, the socket on
+ *    fd 3, listen_fds.h): the same master and workers on the inherited
+ *    socket, which stays systemd's (never unlinked nor chmod-ed here).
  *  - fd 0 is a socket: FastCGI worker as started by spawn-fcgi or systemd.
  *  - otherwise plain CGI: one request from the environment and stdin.
  * Workers are single-threaded and stateless; each keeps one database
@@ -38,6 +41,7 @@
 #include "config.h"
 #include "db.h"
 #include "envelope.h"
+#include "listen_fds.h"
 #include "log.h"
 #include "request.h"
 #include "router.h"
@@ -550,28 +554,25 @@ server_fork_worker(int listen_fd, const struct family *fam,
 	return pid;
 }
 
+/*
+ * The master: forks N workers on listen_fd and re-forks any that dies,
+ * until SIGTERM/SIGINT, which it passes on to them.  `where` names the
+ * socket in the log.  The socket itself is the caller's.
+ */
 static int
-server_master(const char *listen, int nworkers, mode_t mode,
+server_supervise(int fd, const char *where, int nworkers,
     const struct family *fam, const struct config *cfg)
 {
 	pid_t pids[MAX_WORKERS] = { 0 }, pid;
 	struct timespec pause = { 0, 100 * 1000000L };
-	int fd, i, status, alive;
+	int i, status, alive;
 
-	if (listen[0] != ':')
-		unlink(listen);	/* a stale socket from a killed master */
-	if ((fd = FCGX_OpenSocket(listen, 1024)) < 0) {
-		log_error("%s: cannot listen on %s", fam->name, listen);
-		return 1;
-	}
-	if (listen[0] != ':' && chmod(listen, mode) != 0)
-		log_error("chmod %s: %s", listen, strerror(errno));
 	server_set_handler(SIGTERM, server_on_term, 0);
 	server_set_handler(SIGINT, server_on_term, 0);
 	for (i = 0; i < nworkers; i++)
 		pids[i] = server_fork_worker(fd, fam, cfg);
 	log_info("%s: master %ld listening on %s with %d workers", fam->name,
-	    (long)getpid(), listen, nworkers);
+	    (long)getpid(), where, nworkers);
 	while (!server_stopping) {
 		pid = wait(&status);
 		if (pid < 0) {
@@ -611,10 +612,29 @@ server_master(const char *listen, int nworkers, mode_t mode,
 			kill(pids[i], SIGKILL);
 	while (waitpid(-1, &status, 0) > 0)
 		;
-	if (listen[0] != ':')
-		unlink(listen);
 	log_info("%s: master %ld stopped", fam->name, (long)getpid());
 	return 0;
+}
+
+/* --listen: the socket is ours to create, chmod and remove. */
+static int
+server_master(const char *listen, int nworkers, mode_t mode,
+    const struct family *fam, const struct config *cfg)
+{
+	int fd, rc;
+
+	if (listen[0] != ':')
+		unlink(listen);	/* a stale socket from a killed master */
+	if ((fd = FCGX_OpenSocket(listen, 1024)) < 0) {
+		log_error("%s: cannot listen on %s", fam->name, listen);
+		return 1;
+	}
+	if (listen[0] != ':' && chmod(listen, mode) != 0)
+		log_error("chmod %s: %s", listen, strerror(errno));
+	rc = server_supervise(fd, listen, nworkers, fam, cfg);
+	if (listen[0] != ':')
+		unlink(listen);
+	return rc;
 }
 
 static int
@@ -622,8 +642,9 @@ server_usage(const char *prog)
 {
 	fprintf(stderr,
 	    "usage: %s                      (CGI, or FastCGI on fd 0)\n"
-	    "       %s --listen PATH|:PORT [--workers N] [--mode OCTAL]\n",
-	    prog, prog);
+	    "       %s --listen PATH|:PORT [--workers N] [--mode OCTAL]\n"
+	    "       %s [--workers N]        (socket-activated by systemd: fd 3)\n",
+	    prog, prog, prog);
 	return 2;
 }
 
@@ -634,7 +655,7 @@ server_main(int argc, char **argv, const struct family *fam)
 	struct config cfg;
 	long workers = 4, mode = 0660;
 	char *end;
-	int i, rc;
+	int i, rc, activated;
 
 	for (i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--listen") == 0 && i + 1 < argc)
@@ -650,9 +671,20 @@ server_main(int argc, char **argv, const struct family *fam)
 		} else
 			return server_usage(argv[0]);
 	}
+	if (listen_fds_take(&activated) != LISTEN_FDS_OK)
+		return 1;
+	if (activated >= 0 && listen != NULL) {
+		log_error("%s: --listen given, and a socket from systemd: "
+		    "use one of them", fam->name);
+		return 2;
+	}
 	signal(SIGPIPE, SIG_IGN);	/* nginx may close early */
 	if (config_load(&cfg) != 0)
 		return 1;
+	/* systemd owns the socket: never unlinked nor chmod-ed here. */
+	if (activated >= 0)
+		return server_supervise(activated, "the socket from systemd "
+		    "(fd 3)", (int)workers, fam, &cfg);
 	if (listen != NULL)
 		return server_master(listen, (int)workers, (mode_t)mode, fam,
 		    &cfg);
