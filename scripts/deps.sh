@@ -129,7 +129,10 @@ node_modules() {
 	dir=$(cd "$(dirname "${BASH_SOURCE[0]}")/../tests/openapi" && pwd)
 	[ "$dir/node_modules/.package-lock.json" -nt "$dir/package-lock.json" ] && return 0
 	echo "deps: npm ci in tests/openapi"
-	npm ci --prefix "$dir" --no-audit --no-fund --loglevel=error </dev/null
+	# Node.js trusts only its own CA list; a proxy's CA installed in the
+	# system's (update-ca-certificates) is what apt and curl trust too.
+	NODE_EXTRA_CA_CERTS=${NODE_EXTRA_CA_CERTS:-/etc/ssl/certs/ca-certificates.crt} \
+		npm ci --prefix "$dir" --no-audit --no-fund --loglevel=error </dev/null
 }
 
 main() {
