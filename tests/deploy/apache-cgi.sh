@@ -22,7 +22,12 @@ PORT=${DEPLOY_APACHE_PORT:-28085}
 CGI_DIR=${DEPLOY_CGI_DIR:-$PMS_ROOT/build/asan/cgi-bin}
 APACHE=/usr/sbin/apache2
 MODULES=/usr/lib/apache2/modules
-DIR=$PMS_TEST_VAR/deploy-apache-cgi
+# Apache's files, binaries and settings live under /tmp: run as root, its
+# CGI processes are www-data's, who cannot enter a checkout under /root
+# (mode 0700 on Debian).  Kept in $PMS_TEST_VAR/deploy-apache-cgi at exit.
+DIR=$(mktemp -d "${TMPDIR:-/tmp}/pms-apache-cgi.XXXXXX")
+chmod 0755 "$DIR"
+KEEP=$PMS_TEST_VAR/deploy-apache-cgi
 BASE=http://127.0.0.1:$PORT
 BINARIES=(units allotments long-stay-contracts work-orders)
 APACHE_STARTED=0
@@ -65,7 +70,15 @@ make_docroot() {
 		[ -x "$CGI_DIR/$b.fcgi" ] || bail "missing $CGI_DIR/$b.fcgi: run 'make asan'"
 		cp "$CGI_DIR/$b.fcgi" "$DIR/htdocs/cgi-bin/"
 	done
-	install -m 0640 "$PMS_TEST_VAR/pms.env" "$DIR/pms.conf"
+	# The database over TCP, as a shared host reaches its own: the test
+	# stack's socket is under the checkout too.
+	[ -n "${STACK_DB_PORT:-}" ] || bail "STACK_DB_PORT unset (scripts/test.sh exports it)"
+	{
+		grep -v '^export PMS_DB_SOCKET=' "$PMS_TEST_VAR/pms.env"
+		echo "export PMS_DB_HOST=127.0.0.1"
+		echo "export PMS_DB_PORT=$STACK_DB_PORT"
+	} >"$DIR/pms.conf"
+	chmod 0640 "$DIR/pms.conf"
 	cgi_owns :www-data "$DIR/pms.conf"
 	cp "$PMS_ROOT/scripts/apache/htaccess.example" "$DIR/htdocs/.htaccess"
 	render_subst "$DIR/htdocs/.htaccess" 1 'SetEnv PMS_CONFIG /home/you/pms.conf' \
@@ -166,11 +179,19 @@ check_sanitizers() {
 		"$(head -n 20 "${reports[@]}" /dev/null 2>/dev/null)"
 }
 
-main() {
+# At exit: Apache stopped, its files kept where the suite keeps a
+# deployment check's, the /tmp copy removed.
+finish() {
+	stop_apache
+	rm -rf "$KEEP" && mkdir -p "$KEEP" &&
+		cp -a "$DIR"/*.log "$DIR"/*.conf "$DIR/sanitizer" "$KEEP/" 2>/dev/null
 	rm -rf "$DIR"
+}
+
+main() {
 	mkdir -p "$DIR/responses"
 	SMOKE_TMP=$DIR/responses
-	trap stop_apache EXIT
+	trap finish EXIT
 	trap 'exit 130' INT TERM
 	tap_plan $((SMOKE_CHECKS + 5))
 	[ -x "$APACHE" ] || bail "no $APACHE (Debian package apache2-bin)"
