@@ -398,7 +398,10 @@ main() {
 		done < <(expected_binaries tests/integration test_ "$BUILD_DIR/integration")
 	fi
 	stop_test_stack
-	[ "$stack_ok" = 0 ] || scan_pool_logs
+	if [ "$stack_ok" = 1 ]; then
+		scan_pool_logs
+		run_suite security "$ROOT/tests/security/secrets-in-logs.sh"
+	fi
 	print_summary
 	[ "$FAILED" -eq 0 ] && [ "$PASSED" -gt 0 ]
 }
