@@ -7,6 +7,7 @@
 #                 stack of its own (var/test, ASan build), see scripts/test.sh
 #   make docs     the API reference page (build/docs/, served at /docs/)
 #   make bench    benchmarks (never part of make test)
+#   make fuzz     fuzzing campaigns with libFuzzer (never part of make test)
 
 FAMILIES   := units allotments long-stay-contracts work-orders
 MYSQL_CFLAGS := $(shell mariadb_config --cflags 2>/dev/null)
@@ -17,6 +18,12 @@ CFLAGS_BASE := -std=c11 -Wall -Wextra -Werror -D_DEFAULT_SOURCE -Ilib $(MYSQL_CF
 CFLAGS_release := $(CFLAGS_BASE) -O2 -g
 CFLAGS_asan    := $(CFLAGS_BASE) -O1 -g -fno-omit-frame-pointer -DPMS_FAULT_INJECTION \
                   -fsanitize=address,undefined -fno-sanitize-recover=undefined
+# make fuzz: libFuzzer needs clang; its objects cannot mix with gcc's ASan.
+CFLAGS_fuzz    := $(CFLAGS_BASE) -O1 -g -fno-omit-frame-pointer \
+                  -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined
+CC_release := $(CC)
+CC_asan    := $(CC)
+CC_fuzz    := clang
 LDLIBS  := -lfcgi -lcjson -lcrypto $(MYSQL_LIBS)
 
 LIB_SRC := $(sort $(wildcard lib/*.c))
@@ -34,8 +41,10 @@ INTEG_TESTS  := $(patsubst tests/integration/%.c,build/asan/tests/integration/%,
 # The fuzz harnesses, each linked with tests/fuzz/driver.c (a main() that
 # replays a corpus without libFuzzer), in the ASan/UBSan build.
 FUZZ_BINS    := $(patsubst tests/fuzz/%.c,build/asan/tests/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
+# The same harnesses linked with libFuzzer (clang), for make fuzz.
+FUZZERS      := $(patsubst tests/fuzz/%.c,build/fuzz/tests/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
 
-.PHONY: all asan unit-tests integration-tests fuzz-tests docs deps run stop test bench clean
+.PHONY: all asan unit-tests integration-tests fuzz-tests fuzz docs deps run stop test bench clean
 all: $(RELEASE_BINS) bin/pms-admin
 
 asan: $(ASAN_BINS)
@@ -44,17 +53,18 @@ define variant_rules
 build/$(1)/lib/%.o: lib/%.c $(LIB_HDR)
 	@mkdir -p $$(@D)
 	@echo "  CC [$(1)] $$<"
-	@$$(CC) $$(CFLAGS_$(1)) -c -o $$@ $$<
+	@$$(CC_$(1)) $$(CFLAGS_$(1)) -c -o $$@ $$<
 build/$(1)/libpms.a: $(call lib_objs,$(1))
 	@mkdir -p $$(@D)
 	@rm -f $$@ && ar rcs $$@ $$^
 build/$(1)/cgi-bin/%.o: cgi-bin/%.c $(LIB_HDR) $$(wildcard cgi-bin/*/*.h)
 	@mkdir -p $$(@D)
 	@echo "  CC [$(1)] $$<"
-	@$$(CC) $$(CFLAGS_$(1)) -c -o $$@ $$<
+	@$$(CC_$(1)) $$(CFLAGS_$(1)) -c -o $$@ $$<
 endef
 $(eval $(call variant_rules,release))
 $(eval $(call variant_rules,asan))
+$(eval $(call variant_rules,fuzz))
 
 define family_rules
 cgi-bin/$(1).fcgi: $(call fam_objs,$(1),release) build/release/libpms.a
@@ -129,6 +139,19 @@ build/asan/tests/fuzz/%: tests/fuzz/%.c tests/fuzz/driver.c build/asan/libpms.a 
 
 deps:
 	@scripts/deps.sh
+
+# Fuzzing campaigns (never part of make test): each harness under
+# libFuzzer for a bounded number of runs, what it finds merged into
+# tests/fuzz/corpus (scripts/fuzz.sh; FUZZ_RUNS, FUZZ_SECONDS).
+fuzz:
+	@scripts/deps.sh fuzz
+	@$(MAKE) --no-print-directory $(FUZZERS)
+	@scripts/fuzz.sh
+
+build/fuzz/tests/fuzz/%: tests/fuzz/%.c build/fuzz/libpms.a $(LIB_HDR)
+	@mkdir -p $(@D)
+	@echo "  LD $@"
+	@$(CC_fuzz) $(CFLAGS_fuzz) -fsanitize=fuzzer -o $@ $< build/fuzz/libpms.a $(LDLIBS)
 
 run: deps
 	@$(MAKE) --no-print-directory all docs

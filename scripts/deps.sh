@@ -136,6 +136,8 @@ node_modules() {
 }
 
 main() {
+	# make fuzz: libFuzzer comes with clang's runtime.
+	[ "${1:-}" = fuzz ] && PACKAGES+=(clang libclang-rt-14-dev)
 	find_missing
 	if [ ${#MISSING[@]} -eq 0 ]; then
 		node_modules
