@@ -126,10 +126,13 @@ build/asan/tests/unit/test_work_order_dto: tests/unit/test_work_order_dto.c $(WO
 	@$(CC) $(CFLAGS_asan) -Icgi-bin/work-orders -o $@ $< $(WO_DTO_OBJS) build/asan/libpms.a -lcmocka $(LDLIBS)
 
 integration-tests: $(INTEG_TESTS)
-build/asan/tests/integration/%: tests/integration/%.c tests/integration/harness.c tests/integration/harness.h tests/integration/scratch.c tests/integration/scratch.h tests/integration/response_log.c tests/integration/response_log.h build/asan/libpms.a $(LIB_HDR)
+# What every integration test links besides its own file.
+INTEG_SUPPORT := harness scratch response_log stack_procs
+INTEG_SUPPORT_SRC := $(INTEG_SUPPORT:%=tests/integration/%.c)
+build/asan/tests/integration/%: tests/integration/%.c $(INTEG_SUPPORT_SRC) $(INTEG_SUPPORT:%=tests/integration/%.h) build/asan/libpms.a $(LIB_HDR)
 	@mkdir -p $(@D)
 	@echo "  LD $@"
-	@$(CC) $(CFLAGS_asan) -Itests/integration -o $@ $< tests/integration/harness.c tests/integration/scratch.c tests/integration/response_log.c build/asan/libpms.a -lcurl $(LDLIBS)
+	@$(CC) $(CFLAGS_asan) -Itests/integration -o $@ $< $(INTEG_SUPPORT_SRC) build/asan/libpms.a -lcurl $(LDLIBS)
 
 fuzz-tests: $(FUZZ_BINS)
 build/asan/tests/fuzz/%: tests/fuzz/%.c tests/fuzz/driver.c build/asan/libpms.a $(LIB_HDR)

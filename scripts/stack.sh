@@ -13,6 +13,10 @@
 #   scripts/stack.sh status     exit 0 when DB, pools and nginx all answer
 #   scripts/stack.sh db-stop    stop MariaDB only (resilience tests)
 #   scripts/stack.sh db-start   start MariaDB only
+#   scripts/stack.sh db-kill    SIGKILL MariaDB (chaos test: a crash; the
+#                               next db-start runs InnoDB's recovery)
+#   scripts/stack.sh nginx-reload  nginx re-reads its configuration (chaos
+#                               test: no request may fail meanwhile)
 #   scripts/stack.sh examples   print working curl examples
 #
 # Environment:
@@ -669,6 +673,21 @@ cmd_db_stop() {
 	say "MariaDB stopped"
 }
 
+cmd_db_kill() {
+	local pid
+	pid=$(db_pid) || die "MariaDB is not running"
+	kill -KILL "$pid"
+	wait_for 10 pid_gone "$pid" || die "MariaDB $pid survived SIGKILL"
+	rm -f "$DB_SOCK" "$DB_PID_FILE"
+	say "MariaDB killed (pid $pid)"
+}
+
+cmd_nginx_reload() {
+	nginx_master_alive || die "nginx is not running"
+	nginx_cmd -s reload
+	say "nginx reloaded"
+}
+
 cmd_examples() {
 	local wo
 	wo=$(cat /proc/sys/kernel/random/uuid)
@@ -719,7 +738,7 @@ cmd_examples() {
 }
 
 usage() {
-	echo "usage: scripts/stack.sh start|stop|status|db-start|db-stop|examples" >&2
+	echo "usage: scripts/stack.sh start|stop|status|db-start|db-stop|db-kill|nginx-reload|examples" >&2
 	exit 2
 }
 
@@ -731,6 +750,8 @@ main() {
 	status) cmd_status ;;
 	db-start) cmd_db_start ;;
 	db-stop) cmd_db_stop ;;
+	db-kill) cmd_db_kill ;;
+	nginx-reload) cmd_nginx_reload ;;
 	examples) cmd_examples ;;
 	*) usage ;;
 	esac

@@ -18,7 +18,7 @@
 #  - fuzz corpora: each tests/fuzz/fuzz_<h>.c harness (built with driver.c)
 #    replays tests/fuzz/corpus/fuzz_<h>/; every input must run, and a
 #    crash, a sanitizer report or a non-zero exit fails it.
-#  - integration tests (test_resilience last): the TAP plan "1..N" must be
+#  - integration tests (test_resilience, then test_chaos last): the TAP plan "1..N" must be
 #    matched by as many ok / not ok lines: "N tests did not run" otherwise.
 #  - a test binary the sources promise (tests/unit/test_*.c,
 #    tests/integration/test_*.c, tests/fuzz/fuzz_*.c) but that is missing
@@ -245,17 +245,21 @@ run_fuzz_corpora() {
 	[ "$n" -gt 0 ] || record "fuzz" 0 1 "no harness in tests/fuzz"
 }
 
+# The tests that disturb the stack run last: test_resilience, then
+# test_chaos (workers killed, MariaDB stopped and crashed, nginx reloaded
+# under load).
 run_integration_tests() {
-	local bin last=""
+	local bin resilience="" chaos=""
 	while IFS= read -r bin; do
-		if [ "$(basename "$bin")" = test_resilience ]; then
-			last=$bin
-			continue
-		fi
-		run_expected integration "$bin"
+		case "$(basename "$bin")" in
+		test_resilience) resilience=$bin ;;
+		test_chaos) chaos=$bin ;;
+		*) run_expected integration "$bin" ;;
+		esac
 	done < <(expected_binaries tests/integration test_ "$BUILD_DIR/integration")
 	run_deploy_checks
-	[ -z "$last" ] || run_expected integration "$last"
+	[ -z "$resilience" ] || run_expected integration "$resilience"
+	[ -z "$chaos" ] || run_expected integration "$chaos"
 	run_openapi_checks
 }
 

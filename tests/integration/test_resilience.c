@@ -15,8 +15,6 @@
  * scripts/test.sh with the stack's ports): the test refuses to run
  * without it, so it never stops or restarts make run's stack.
  */
-#include <ctype.h>
-#include <dirent.h>
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
@@ -30,88 +28,10 @@
 #include "config.h"
 #include "db.h"
 #include "harness.h"
+#include "stack_procs.h"
 
-#define MAX_CHILDREN	256
 #define UNIT_PATH	"/v1/units/" UNIT_PARIS_01
 #define COUNT_PATH	WO_BASE "/count"
-
-/*
- * 1 when the runner named the stack this test may disturb; otherwise a
- * failure, so a run by hand never stops make run's stack by default.
- */
-static int
-own_stack(void)
-{
-	const char *v = getenv("PMS_TEST_VAR");
-
-	return CHECKF(v != NULL && v[0] != '\0', "PMS_TEST_VAR is not set: "
-	    "this test stops and restarts parts of a stack; name one "
-	    "(scripts/test.sh runs it against its own, in var/test)");
-}
-
-/* The pid in <var>/run/<family>.pid, or -1. */
-static pid_t
-pool_master(const char *family)
-{
-	const char *path = pool_printf("%s/run/%s.pid", pms_var_dir(),
-	    family);
-	long pid = -1;
-	FILE *f;
-
-	if ((f = fopen(path, "r")) == NULL)
-		return -1;
-	if (fscanf(f, "%ld", &pid) != 1)
-		pid = -1;
-	fclose(f);
-	return (pid_t)pid;
-}
-
-/*
- * The live (not zombie) children of ppid, found through /proc/<pid>/stat
- * ("pid (comm) state ppid ..."; comm may hold spaces and parentheses).
- */
-static int
-children_of(pid_t ppid, pid_t *out, int max)
-{
-	char path[300], buf[1024], state;
-	struct dirent *de;
-	long pp;
-	DIR *d;
-	FILE *f;
-	char *p;
-	int n = 0;
-
-	if ((d = opendir("/proc")) == NULL)
-		return -1;
-	while ((de = readdir(d)) != NULL && n < max) {
-		if (!isdigit((unsigned char)de->d_name[0]))
-			continue;
-		snprintf(path, sizeof(path), "/proc/%s/stat", de->d_name);
-		if ((f = fopen(path, "r")) == NULL)
-			continue;
-		p = fgets(buf, sizeof(buf), f);
-		fclose(f);
-		if (p == NULL || (p = strrchr(buf, ')')) == NULL)
-			continue;
-		if (sscanf(p + 1, " %c %ld", &state, &pp) != 2)
-			continue;
-		if (pp == (long)ppid && state != 'Z' && state != 'X')
-			out[n++] = (pid_t)atol(de->d_name);
-	}
-	closedir(d);
-	return n;
-}
-
-static int
-pid_in(pid_t pid, const pid_t *list, int n)
-{
-	int i;
-
-	for (i = 0; i < n; i++)
-		if (list[i] == pid)
-			return 1;
-	return 0;
-}
 
 TEST(killed_work_orders_worker_is_replaced_within_3s_and_requests_succeed)
 {
@@ -151,23 +71,6 @@ TEST(killed_work_orders_worker_is_replaced_within_3s_and_requests_succeed)
 	/* Enough requests to meet every worker, the new one included. */
 	for (i = 0; i < 2 * nbefore + 2; i++)
 		CHECK(AMAGE_COUNT() >= 0);
-}
-
-/*
- * Runs scripts/stack.sh verb on the test stack (STACK_VAR_DIR named
- * explicitly; its ports and variant come from scripts/test.sh); its exit
- * status (output kept for failures).
- */
-static int
-stack(const char *verb, char **out)
-{
-	const char *argv[3];
-
-	argv[0] = pool_printf("%s/scripts/stack.sh", pms_root());
-	argv[1] = verb;
-	argv[2] = NULL;
-	setenv("STACK_VAR_DIR", pms_var_dir(), 1);
-	return run_command(argv, out);
 }
 
 TEST(database_outage_gives_503_in_both_envelopes_and_recovers_within_10s)
