@@ -9,7 +9,10 @@
  *  - an AMAGE signature is refused the second time also when the replay
  *    spells its v1 in upper case or puts a space after the comma (the
  *    replay store keeps the canonical form), and the write is done once;
- *  - an AMAGE api-key header over 128 characters is 400 / 401.
+ *  - an AMAGE api-key header over 128 characters is 400 / 401;
+ *  - only a verified POST or DELETE signature takes a row in the replay
+ *    store (amage_seen_signatures): a bad signature, an expired one and a
+ *    GET leave none, so a caller without the secret cannot grow it.
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -125,12 +128,50 @@ TEST(amage_api_key_over_128_characters_is_400_401)
 	    400, 401);
 }
 
+static const char seen_sql[] =
+    "SELECT COUNT(*) FROM amage_seen_signatures WHERE signature = ?";
+
+/* Rows of the replay store holding the v1 of api-sign sign. */
+static const char *
+seen_rows_at(const char *sign, const char *file, int line)
+{
+	const char *v1 = strstr(sign, "v1=");
+
+	if (!check_true(v1 != NULL, file, line, "no v1 in %s", sign))
+		return NULL;
+	return sql_value_at(file, line, seen_sql, 1, v1 + 3);
+}
+#define SEEN_ROWS(sign)		seen_rows_at((sign), __FILE__, __LINE__)
+
+TEST(only_a_verified_post_or_delete_signature_takes_a_row_in_the_replay_store)
+{
+	const char *body = pool_printf("{\"name\":\"itest store %s\"}",
+	    fresh_uuid());
+	struct amage_opts bad = { .secret = "not-the-secret" };
+	struct amage_opts old = { .time_offset = -301 };
+	struct amage_opts get = { 0 }, good = { 0 };
+
+	CHECK_AMAGE_ERROR(amage_request("POST", WO_BASE "/add", body,
+	    strlen(body), &bad), 400, 401);
+	CHECK_STR("0", SEEN_ROWS(bad.used_sign));
+	CHECK_AMAGE_ERROR(amage_request("POST", WO_BASE "/add", body,
+	    strlen(body), &old), 400, 401);
+	CHECK_STR("0", SEEN_ROWS(old.used_sign));
+	CHECK_STATUS(amage_request("GET", WO_BASE "/count", NULL, 0, &get),
+	    200);
+	CHECK_STR("0", SEEN_ROWS(get.used_sign));
+	CHECK_AMAGE_OK(amage_request("POST", WO_BASE "/add", body,
+	    strlen(body), &good));
+	CHECK_STR("1", SEEN_ROWS(good.used_sign));
+}
+
 static const struct test_case tests[] = {
 	TEST_ENTRY(the_stored_sha256_of_a_key_sent_as_x_api_key_is_401),
 	TEST_ENTRY(a_key_differing_from_a_real_one_in_case_or_by_one_character_is_401),
 	TEST_ENTRY(amage_replay_spelling_v1_in_upper_case_is_refused_and_writes_once),
 	TEST_ENTRY(amage_replay_with_a_space_after_the_comma_is_refused_and_writes_once),
 	TEST_ENTRY(amage_api_key_over_128_characters_is_400_401),
+	TEST_ENTRY(only_a_verified_post_or_delete_signature_takes_a_row_in_the_replay_store),
 	TEST_END
 };
 
