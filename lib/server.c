@@ -240,6 +240,8 @@ server_write(struct request *rq, FCGX_Stream *out)
 	    "Content-Length: %zu\r\n"
 	    "X-Trace-Id: %s\r\n"
 	    "Cache-Control: no-store\r\n"
+	    /* a browser must never run a body as anything but JSON */
+	    "X-Content-Type-Options: nosniff\r\n"
 	    "%.*s\r\n",
 	    rq->status, http_reason(rq->status), rq->resp_len, rq->trace_id,
 	    (int)rq->resp_headers_len, rq->resp_headers);

@@ -250,19 +250,24 @@ write_env_file() {
 }
 
 # Database pms, user pms (socket and 127.0.0.1), <var>/pms.env; idempotent.
-# The password travels on stdin, never on a command line.
+# The password travels on stdin, never on a command line.  The workers and
+# pms-admin only read and write rows: user pms may do nothing else (no
+# DDL, no FILE, no GRANT; docs/security.md, API8), and migrations run as
+# root.  REVOKE first: a var/ provisioned before had ALL PRIVILEGES.
 db_provision() {
-	local password
+	local password host
 	password=$(db_password)
 	db_client <<-SQL || die "could not create database/user pms"
 		CREATE DATABASE IF NOT EXISTS pms CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
-		CREATE USER IF NOT EXISTS 'pms'@'localhost' IDENTIFIED BY '$password';
-		ALTER USER 'pms'@'localhost' IDENTIFIED BY '$password';
-		GRANT ALL PRIVILEGES ON pms.* TO 'pms'@'localhost';
-		CREATE USER IF NOT EXISTS 'pms'@'127.0.0.1' IDENTIFIED BY '$password';
-		ALTER USER 'pms'@'127.0.0.1' IDENTIFIED BY '$password';
-		GRANT ALL PRIVILEGES ON pms.* TO 'pms'@'127.0.0.1';
 	SQL
+	for host in localhost 127.0.0.1; do
+		db_client <<-SQL || die "could not create user pms@$host"
+			CREATE USER IF NOT EXISTS 'pms'@'$host' IDENTIFIED BY '$password';
+			ALTER USER 'pms'@'$host' IDENTIFIED BY '$password';
+			REVOKE ALL PRIVILEGES, GRANT OPTION FROM 'pms'@'$host';
+			GRANT SELECT, INSERT, UPDATE, DELETE ON pms.* TO 'pms'@'$host';
+		SQL
+	done
 	write_env_file "$password"
 	db_load_time_zones
 }

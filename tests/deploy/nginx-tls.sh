@@ -142,6 +142,26 @@ check_body_limit_over() {
 	expect_response "3 MiB body over HTTP/$1: nginx's 413 in the PMS envelope" 413 '"code":"PAYLOAD_TOO_LARGE"'
 }
 
+# The example's rate limit, made small (1 a second, a burst of 5): 12
+# requests in a row from one address, the first 6 pass and the last is
+# nginx's 429 in the PMS envelope.  (At the example's own 100/s and 200,
+# the smoke set above ran through it untouched.)
+check_rate_limit() {
+	local i passed=0
+	render_config "$PMS_TEST_VAR/run"
+	render_subst "$CONF" 1 'rate=100r/s;' 'rate=1r/s;'
+	render_subst "$CONF" 1 'burst=200 nodelay;' 'burst=5 nodelay;'
+	start_nginx "nginx starts with a rate limit of 1/s, burst 5"
+	for i in $(seq 12); do
+		http_call GET "$BASE/v1/units/bbbbbbbb-0000-4000-8000-000000000001" \
+			-H "X-API-Key: $SMOKE_KEY"
+		[ "$RESP_STATUS" != 200 ] || passed=$((passed + 1))
+	done
+	expect_response "over the rate limit: 429 in the PMS envelope ($passed of 12 passed)" \
+		429 '"code":"TOO_MANY_REQUESTS"'
+	stop_nginx
+}
+
 # The same example with its pools' sockets absent (every pool down):
 # nginx's 502 is our 503, in each family's envelope.
 check_pools_down() {
@@ -163,7 +183,7 @@ main() {
 	SMOKE_TMP=$DIR/responses
 	trap stop_nginx EXIT
 	trap 'exit 130' INT TERM
-	tap_plan $((SMOKE_CHECKS + 9))
+	tap_plan $((SMOKE_CHECKS + 11))
 	make_certificate
 	render_config "$PMS_TEST_VAR/run"
 	start_nginx "nginx accepts the rendered nginx.conf.example and starts"
@@ -174,6 +194,7 @@ main() {
 	check_body_limit
 	stop_nginx
 	check_trace_logged
+	check_rate_limit
 	check_pools_down
 	tap_done
 }

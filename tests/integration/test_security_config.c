@@ -81,6 +81,17 @@ TEST(release_binaries_carry_no_fault_injection_hook)
 	    "carry the hook this test looks for");
 }
 
+
+/* X-Content-Type-Options: nosniff, on our answers and on nginx's own. */
+static int
+check_nosniff_at(const struct http_response *r, const char *what,
+    const char *file, int line)
+{
+	const char *v = http_header(r, "X-Content-Type-Options");
+
+	return check_true(v != NULL && strcmp(v, "nosniff") == 0, file, line,
+	    "%s: X-Content-Type-Options: %s", what, v ? v : "(none)");
+}
 /*
  * r is an error answer with only the envelope's members (PMS or AMAGE),
  * no server version and no internal detail.
@@ -106,6 +117,7 @@ check_bare_error_at(const struct http_response *r, const char *what,
 	    r->status);
 	check_true(server == NULL || strcmp(server, "nginx") == 0, file, line,
 	    "%s: Server: %s", what, server);
+	check_nosniff_at(r, what, file, line);
 	if (!check_true(cJSON_IsObject(r->json), file, line, "%s: not a JSON "
 	    "object: %.200s", what, r->body ? r->body : ""))
 		return;
@@ -129,7 +141,7 @@ check_bare_error_at(const struct http_response *r, const char *what,
 #define CHECK_BARE_ERROR(r, what)					\
 	check_bare_error_at((r), (what), __FILE__, __LINE__)
 
-TEST(every_kind_of_error_is_the_bare_envelope_without_server_version_or_internals)
+TEST(every_kind_of_error_is_the_bare_envelope_without_server_version_or_internals_and_every_answer_says_nosniff)
 {
 	static const char *const fault[] = { "X-Pms-Fault: 1:timeout", NULL };
 	struct amage_opts faulty = { .extra_headers = fault };
@@ -156,6 +168,11 @@ TEST(every_kind_of_error_is_the_bare_envelope_without_server_version_or_internal
 	CHECK_BARE_ERROR(amage_get(WO_BASE "/get/by-uuid/x"), "malformed uuid");
 	CHECK_BARE_ERROR(amage_request("GET", WO_BASE "/count", NULL, 0,
 	    &faulty), "AMAGE database timeout (503)");
+	/* Successes too. */
+	check_nosniff_at(pms_get("/v1/units/" UNIT_PARIS_01, KEY_PARIS_AGENT),
+	    "a PMS 200", __FILE__, __LINE__);
+	check_nosniff_at(amage_get(WO_BASE "/count"), "an AMAGE 200",
+	    __FILE__, __LINE__);
 }
 
 /* The lines of text holding needle (a directive), each with its own
@@ -212,7 +229,7 @@ TEST(nginx_example_keeps_tls_1_2_and_1_3_hides_its_version_sends_hsts_and_serves
 
 static const struct test_case tests[] = {
 	TEST_ENTRY(release_binaries_carry_no_fault_injection_hook),
-	TEST_ENTRY(every_kind_of_error_is_the_bare_envelope_without_server_version_or_internals),
+	TEST_ENTRY(every_kind_of_error_is_the_bare_envelope_without_server_version_or_internals_and_every_answer_says_nosniff),
 	TEST_ENTRY(nginx_example_keeps_tls_1_2_and_1_3_hides_its_version_sends_hsts_and_serves_only_the_four_prefixes),
 	TEST_END
 };
