@@ -3,13 +3,13 @@
  * an envp-style array of "NAME=value" strings (REQUEST_METHOD,
  * REQUEST_URI, SCRIPT_NAME, QUERY_STRING, CONTENT_LENGTH, CONTENT_TYPE,
  * REQUEST_ID, HTTP_*).  The input is those strings separated by NUL or
- * newline bytes (at most 256 kept); each goes into a buffer of its exact
- * size, so ASan sees any read past one.  The harness runs what server.c
- * runs on a new request before the handler: request_init_params, then
- * header lookups, request_content_length and request_read_body (only
- * where it reads nothing: a refused or zero length), Content-Type
- * matching, route_match on a small table, and auth_check up to the point
- * where it would need the database.
+ * newline bytes (at most 64 kept, more than nginx sends); each goes into
+ * a buffer of its exact size, so ASan sees any read past one.  The
+ * harness runs what server.c runs on a new request before the handler:
+ * request_init_params, then header lookups, request_content_length and
+ * request_read_body (only where it reads nothing: a refused or zero
+ * length), Content-Type matching, route_match on a small table, and
+ * auth_check up to the point where it would need the database.
  * Invariants (abort on violation), each against an independent reference
  * (FCGX_GetParam's rule: the first "NAME=" entry):
  *  - method is REQUEST_METHOD as given (the same pointer), "GET" when
@@ -51,7 +51,7 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define FUZZ_MAX_PARAMS 256
+#define FUZZ_MAX_PARAMS 64
 
 static int
 fuzz_handler(struct request *rq)

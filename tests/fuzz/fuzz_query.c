@@ -154,7 +154,8 @@ fuzz_int(const struct request *rq, const char *name, int64_t def,
 		fuzz_no_issue(v, *seen);
 		return rc;
 	}
-	n = strlen(buf);
+	/* buf holds no string when the value was unreadable */
+	n = raw > 0 ? strlen(buf) : 0;
 	if (raw < 0 || strspn(buf, "0123456789") != n) {
 		if (rc != -1 || out != def)
 			abort();

@@ -10,12 +10,13 @@
  * valid UTF-8 string with a known reason; both answers are a 400 whose
  * body is JSON and valid UTF-8 (the AMAGE message, cut at 511 bytes,
  * never ends inside a character), and the PMS body lists v.count details
- * plus one overflow entry when issues were dropped.  Decoding reports what validate_object
- * reports (plus too_many_items where the struct's arrays are smaller than
- * the JSON arrays), writes only valid values (a uuid decoded is canonical,
- * a date formats back to itself, an enum index is in range, a count is
- * within its array), leaves no FIELD_INVALID state on a valid body, and
- * validate_clear gives back the all-zero struct.
+ * plus one overflow entry when issues were dropped.  Decoding reports
+ * what validate_object reports (plus too_many_items where the struct's
+ * arrays are smaller than the JSON arrays), writes only valid values (a
+ * uuid decoded is canonical, a date formats back to itself, an enum index
+ * is in range, a count is within its array), leaves no FIELD_INVALID
+ * state on a valid body, and validate_clear gives back the all-zero
+ * struct.
  */
 #include <stdint.h>
 #include <stdlib.h>
