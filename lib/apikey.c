@@ -34,6 +34,13 @@ done:
 	return rc;
 }
 
+int
+apikey_well_formed(const char *key)
+{
+	return key != NULL && key[0] != '\0' &&
+	    strnlen(key, APIKEY_MAX_LEN + 1) <= APIKEY_MAX_LEN;
+}
+
 void
 apikey_sha256_hex(const char *key, char out[SIGN_HEX_LEN + 1])
 {

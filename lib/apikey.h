@@ -13,6 +13,7 @@
 #include "sign.h"
 
 #define APIKEY_RANDOM_MAX 32	/* random bytes per token, at most */
+#define APIKEY_MAX_LEN 256	/* the longest X-API-Key worth a lookup */
 
 /* Characters of a token of nbytes random bytes after prefix (no NUL). */
 #define APIKEY_STR_LEN(prefix, nbytes) (sizeof(prefix) - 1 + 2 * (nbytes))
@@ -25,6 +26,13 @@
  */
 int apikey_generate(const char *prefix, size_t nbytes, char *out,
     size_t outlen);
+
+/*
+ * 1 when key (an X-API-Key value, NULL when absent) is worth a lookup:
+ * 1 to APIKEY_MAX_LEN bytes.  Anything else is refused unauthenticated
+ * without touching the database.
+ */
+int apikey_well_formed(const char *key);
 
 /* The hex SHA-256 of the whole key, prefix included, into out (65 bytes). */
 void apikey_sha256_hex(const char *key, char out[SIGN_HEX_LEN + 1]);

@@ -114,8 +114,7 @@ auth_key_lookup(struct request *rq, const char *sha, struct principal *who)
 	memset(who, 0, sizeof(*who));
 	who->authenticated = 1;
 	who->key_id = strtoll(db_cell(rows, 0, 0), NULL, 10);
-	who->role = strcmp(db_cell(rows, 0, 1), "manager") == 0 ?
-	    ROLE_MANAGER : ROLE_AGENT;
+	who->role = auth_role_parse(db_cell(rows, 0, 1));
 	who->all_establishments = strcmp(db_cell(rows, 0, 2), "1") == 0;
 	for (r = 0; r < rows->nrows && who->nscope < SCOPE_MAX; r++)
 		if ((est = db_cell(rows, r, 3)) != NULL)
@@ -136,14 +135,26 @@ auth_api_key(struct request *rq, enum route_auth kind)
 	const char *key = request_header(rq, "X-API-Key"), *code;
 	char sha[SIGN_HEX_LEN + 1];
 
-	if (key == NULL || *key == '\0' || strlen(key) > 256)
+	if (!apikey_well_formed(key))
 		return "UNAUTHENTICATED";
 	apikey_sha256_hex(key, sha);
 	if ((code = auth_key_lookup(rq, sha, &rq->who)) != NULL)
 		return code;
-	if (kind == AUTH_MANAGER && rq->who.role != ROLE_MANAGER)
-		return "FORBIDDEN";
-	return NULL;
+	return auth_role_refusal(kind, rq->who.role);
+}
+
+enum role
+auth_role_parse(const char *s)
+{
+	return s != NULL && strcmp(s, "manager") == 0 ? ROLE_MANAGER :
+	    ROLE_AGENT;
+}
+
+const char *
+auth_role_refusal(enum route_auth kind, enum role role)
+{
+	return kind == AUTH_MANAGER && role != ROLE_MANAGER ? "FORBIDDEN" :
+	    NULL;
 }
 
 int

@@ -11,12 +11,17 @@
 #ifndef PMS_AUTH_H
 #define PMS_AUTH_H
 
+#include "request.h"
 #include "router.h"
-
-struct request;
 
 /* Checks rq against the route's auth kind; 0 or a catalogue code. */
 const char *auth_check(struct request *rq, enum route_auth kind);
+
+/* The role an api_keys.role value grants: "manager", else agent. */
+enum role auth_role_parse(const char *s);
+
+/* NULL when role may call a route of kind, else the code (FORBIDDEN). */
+const char *auth_role_refusal(enum route_auth kind, enum role role);
 
 /* 1 when the authenticated key may act on establishment_id. */
 int auth_scope_allows(const struct request *rq, const char *establishment_id);

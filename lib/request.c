@@ -1,8 +1,10 @@
 /*
  * request: reading what the web server handed us (FastCGI params or the
- * CGI environment), the body (exactly CONTENT_LENGTH bytes, once, after
- * checking the limit), query parameters, and collecting the response that
- * server.c writes once at the end.
+ * CGI environment: method, URI, query, trace id, language, headers), the
+ * body (exactly CONTENT_LENGTH bytes, once, after checking the limit),
+ * query parameters, and collecting the response that server.c writes once
+ * at the end.  Everything but the body read is pure: the fuzz harnesses
+ * drive it from a hand-built parameter array.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -12,9 +14,74 @@
 #include <strings.h>
 
 #include <fcgiapp.h>
+#include <openssl/rand.h>
 
 #include "hex.h"
 #include "request.h"
+
+/* nginx's $request_id is 32 hex digits; accept any short token, else make one. */
+static void
+request_trace_id(struct request *rq)
+{
+	const char *id = request_param(rq, "REQUEST_ID");
+	unsigned char raw[16];
+	size_t i, n;
+
+	if (id != NULL && (n = strlen(id)) > 0 && n < sizeof(rq->trace_id) &&
+	    strspn(id, "0123456789abcdefABCDEF-_") == n) {
+		memcpy(rq->trace_id, id, n + 1);
+		return;
+	}
+	if (RAND_bytes(raw, sizeof(raw)) != 1)
+		memset(raw, 0, sizeof(raw));
+	for (i = 0; i < sizeof(raw); i++)
+		snprintf(rq->trace_id + 2 * i, 3, "%02x", raw[i]);
+}
+
+enum lang
+request_lang(const char *al)
+{
+	const char *p;
+
+	for (p = al; p != NULL && *p != '\0'; p++) {
+		while (*p == ' ' || *p == ',')
+			p++;
+		if (strncasecmp(p, "en", 2) == 0 && (p[2] == '\0' ||
+		    strchr(",;- ", p[2]) != NULL))
+			return LANG_EN;
+		if (strncasecmp(p, "fr", 2) == 0 && (p[2] == '\0' ||
+		    strchr(",;- ", p[2]) != NULL))
+			return LANG_FR;
+		if ((p = strchr(p, ',')) == NULL)
+			break;
+	}
+	return LANG_FR;
+}
+
+void
+request_init_params(struct request *rq, char **envp)
+{
+	const char *uri, *q;
+	size_t n;
+
+	rq->envp = envp;
+	rq->method = request_param(rq, "REQUEST_METHOD");
+	if (rq->method == NULL)
+		rq->method = "GET";
+	uri = request_param(rq, "REQUEST_URI");
+	if (uri == NULL)
+		uri = request_param(rq, "SCRIPT_NAME");
+	rq->request_uri = uri ? uri : "/";
+	q = strchr(rq->request_uri, '?');
+	n = q ? (size_t)(q - rq->request_uri) : strlen(rq->request_uri);
+	if (n >= sizeof(rq->path))
+		n = sizeof(rq->path) - 1;
+	memcpy(rq->path, rq->request_uri, n);
+	rq->path[n] = '\0';
+	rq->query = q ? q + 1 : "";
+	request_trace_id(rq);
+	rq->lang = request_lang(request_header(rq, "Accept-Language"));
+}
 
 const char *
 request_param(const struct request *rq, const char *name)
@@ -110,29 +177,38 @@ request_query_param(const struct request *rq, const char *name,
 }
 
 int
+request_content_length(const char *cl, size_t limit, size_t *n)
+{
+	unsigned long long v = 0;
+	char *end;
+
+	if (cl != NULL && *cl != '\0') {
+		errno = 0;
+		v = strtoull(cl, &end, 10);
+		if (errno != 0 || *end != '\0' || !isdigit((unsigned char)*cl))
+			return BODY_BAD_LENGTH;
+	}
+	if (v > limit)
+		return BODY_TOO_LARGE;
+	*n = (size_t)v;
+	return BODY_OK;
+}
+
+int
 request_read_body(struct request *rq, size_t limit)
 {
-	const char *cl = request_param(rq, "CONTENT_LENGTH");
-	unsigned long long n = 0;
-	char *end, *buf;
-	size_t got = 0;
+	char *buf;
+	size_t n = 0, got = 0;
 	int r;
 
 	if (rq->body_read)
 		return rq->body_read > 0 ? BODY_OK : rq->body_read;
-	if (cl != NULL && *cl != '\0') {
-		errno = 0;
-		n = strtoull(cl, &end, 10);
-		if (errno != 0 || *end != '\0' || !isdigit((unsigned char)*cl)) {
-			rq->body_read = BODY_BAD_LENGTH;
-			return BODY_BAD_LENGTH;
-		}
+	if ((r = request_content_length(request_param(rq, "CONTENT_LENGTH"),
+	    limit, &n)) != BODY_OK) {
+		rq->body_read = r;
+		return r;
 	}
-	if (n > limit) {
-		rq->body_read = BODY_TOO_LARGE;
-		return BODY_TOO_LARGE;
-	}
-	if ((buf = malloc((size_t)n + 1)) == NULL)
+	if ((buf = malloc(n + 1)) == NULL)
 		return BODY_NOMEM;
 	while (got < n) {
 		if (rq->fcgx != NULL)

@@ -85,6 +85,30 @@ struct request {
 	int batch_alone;		/* run a deferred write at once (faults) */
 };
 
+/*
+ * Reads the parameters libfcgi (or the CGI environment) hands over, an
+ * envp-style array of "NAME=value" strings that rq borrows: sets
+ * rq->envp, method (REQUEST_METHOD, "GET" when absent), request_uri
+ * (REQUEST_URI, else SCRIPT_NAME, else "/"), path (before the first '?',
+ * cut to fit), query (after it, "" when none), trace_id (REQUEST_ID when
+ * it is a short token of hex digits, '-' and '_', else 32 random hex
+ * digits) and lang (request_lang of Accept-Language).  Touches nothing
+ * else: the caller zeroes rq first.
+ */
+void request_init_params(struct request *rq, char **envp);
+
+/* LANG_EN when the first of en/fr that accept_language (may be NULL)
+   names is en, else LANG_FR. */
+enum lang request_lang(const char *accept_language);
+
+/*
+ * CONTENT_LENGTH cl (NULL or "" count as 0) against limit: BODY_OK and
+ * *n when cl is all decimal digits and at most limit, BODY_TOO_LARGE
+ * when it is above, BODY_BAD_LENGTH when it is not a number (sign,
+ * blank, other byte, or beyond 64 bits).
+ */
+int request_content_length(const char *cl, size_t limit, size_t *n);
+
 /* A FastCGI/CGI param (HTTP_X_API_KEY, CONTENT_TYPE...), or NULL. */
 const char *request_param(const struct request *rq, const char *name);
 /* An HTTP request header by its HTTP name ("X-API-Key", "api-sign"), or NULL. */

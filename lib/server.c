@@ -22,7 +22,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -31,7 +30,6 @@
 #include <unistd.h>
 
 #include <fcgiapp.h>
-#include <openssl/rand.h>
 #ifdef __SANITIZE_ADDRESS__
 #include <sanitizer/lsan_interface.h>
 #endif
@@ -77,76 +75,17 @@ server_set_handler(int sig, void (*fn)(int), int restart)
 	sigaction(sig, &sa, NULL);
 }
 
-/* nginx's $request_id is 32 hex digits; accept any short token, else make one. */
-static void
-server_trace_id(struct request *rq)
-{
-	const char *id = request_param(rq, "REQUEST_ID");
-	unsigned char raw[16];
-	size_t i, n;
-
-	if (id != NULL && (n = strlen(id)) > 0 && n < sizeof(rq->trace_id) &&
-	    strspn(id, "0123456789abcdefABCDEF-_") == n) {
-		memcpy(rq->trace_id, id, n + 1);
-		return;
-	}
-	if (RAND_bytes(raw, sizeof(raw)) != 1)
-		memset(raw, 0, sizeof(raw));
-	for (i = 0; i < sizeof(raw); i++)
-		snprintf(rq->trace_id + 2 * i, 3, "%02x", raw[i]);
-}
-
-/* English when the first of en/fr named in Accept-Language is en. */
-static enum lang
-server_lang(const struct request *rq)
-{
-	const char *al = request_header(rq, "Accept-Language"), *p;
-
-	for (p = al; p != NULL && *p != '\0'; p++) {
-		while (*p == ' ' || *p == ',')
-			p++;
-		if (strncasecmp(p, "en", 2) == 0 && (p[2] == '\0' ||
-		    strchr(",;- ", p[2]) != NULL))
-			return LANG_EN;
-		if (strncasecmp(p, "fr", 2) == 0 && (p[2] == '\0' ||
-		    strchr(",;- ", p[2]) != NULL))
-			return LANG_FR;
-		if ((p = strchr(p, ',')) == NULL)
-			break;
-	}
-	return LANG_FR;
-}
-
 static void
 server_request_init(struct request *rq, char **envp, FCGX_Request *fr,
     const struct family *fam, struct db *db, const struct config *cfg)
 {
-	const char *uri, *q;
-	size_t n;
-
 	memset(rq, 0, sizeof(*rq));
 	clock_gettime(CLOCK_MONOTONIC, &rq->started);
-	rq->envp = envp;
 	rq->fcgx = fr;
 	rq->family = fam;
 	rq->db = db;
 	rq->cfg = cfg;
-	rq->method = request_param(rq, "REQUEST_METHOD");
-	if (rq->method == NULL)
-		rq->method = "GET";
-	uri = request_param(rq, "REQUEST_URI");
-	if (uri == NULL)
-		uri = request_param(rq, "SCRIPT_NAME");
-	rq->request_uri = uri ? uri : "/";
-	q = strchr(rq->request_uri, '?');
-	n = q ? (size_t)(q - rq->request_uri) : strlen(rq->request_uri);
-	if (n >= sizeof(rq->path))
-		n = sizeof(rq->path) - 1;
-	memcpy(rq->path, rq->request_uri, n);
-	rq->path[n] = '\0';
-	rq->query = q ? q + 1 : "";
-	server_trace_id(rq);
-	rq->lang = server_lang(rq);
+	request_init_params(rq, envp);
 }
 
 /*

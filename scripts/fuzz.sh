@@ -35,13 +35,14 @@ fuzz_one() {
 	runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
 	"$bin" -merge=1 "$corpus" "$scratch" >>"$log" 2>&1 ||
 		echo "fuzz: $h: the merge failed, see $log" >&2
-	after=$(find "$corpus" -maxdepth 1 -type f | wc -l)
 	n=0
 	for f in "$art"/*; do
 		[ -e "$f" ] || continue
 		cp "$f" "$corpus/crash-$(sha1sum "$f" | cut -c1-40)"
 		n=$((n + 1))
 	done
+	# Counted after the crashes are in, which the line subtracts.
+	after=$(find "$corpus" -maxdepth 1 -type f | wc -l)
 	CRASHES=$((CRASHES + n))
 	printf '%-20s %12s executions in <= %s s  %4d new corpus inputs  %d crashes%s\n' \
 		"$h" "${runs:-?}" "$SECONDS_EACH" $((after - before - n)) "$n" \

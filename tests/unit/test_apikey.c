@@ -1,8 +1,9 @@
 /*
  * Unit tests of lib/apikey.c: the shape of generated tokens (prefix, hex
  * of the random bytes asked for, nothing else), that two tokens differ,
- * that sizes which do not fit are refused without writing, and that a key
- * hashes to the SHA-256 the database stores for it.
+ * that sizes which do not fit are refused without writing, that a key
+ * hashes to the SHA-256 the database stores for it, and which X-API-Key
+ * values are worth a lookup.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -107,6 +108,22 @@ hash_covers_the_prefix(void **state)
 	assert_string_not_equal(with, without);
 }
 
+static void
+key_worth_a_lookup_is_1_to_256_bytes(void **state)
+{
+	char key[APIKEY_MAX_LEN + 2];
+
+	(void)state;
+	assert_false(apikey_well_formed(NULL));
+	assert_false(apikey_well_formed(""));
+	assert_true(apikey_well_formed("k"));
+	memset(key, 'a', sizeof(key) - 1);
+	key[sizeof(key) - 1] = '\0';
+	assert_false(apikey_well_formed(key));		/* 257 bytes */
+	key[APIKEY_MAX_LEN] = '\0';
+	assert_true(apikey_well_formed(key));		/* 256 bytes */
+}
+
 int
 main(void)
 {
@@ -119,6 +136,7 @@ main(void)
 		cmocka_unit_test(zero_or_too_many_random_bytes_are_refused),
 		cmocka_unit_test(demo_key_hashes_to_the_sha256_the_seed_stores),
 		cmocka_unit_test(hash_covers_the_prefix),
+		cmocka_unit_test(key_worth_a_lookup_is_1_to_256_bytes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

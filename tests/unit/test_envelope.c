@@ -757,6 +757,63 @@ amage_validation_message_is_cut_on_a_character_boundary(void **state)
 	}
 }
 
+/*
+ * The same for 2-, 3- and 4-byte characters, with and without the overflow
+ * marker: the message is the full text cut only by the partial character
+ * (at most 3 bytes short of its room), then ", ..." when issues were
+ * dropped.
+ */
+static void
+amage_validation_message_cut_drops_only_the_partial_character(void **state)
+{
+	static const char *chars[] = { "\xc3\xa9", "\xe2\x82\xac",
+	    "\xf0\x9f\x98\x80" };
+	struct request rq;
+	struct validation v;
+	char name[FIELD_PATH_MAX], full[VALIDATION_MAX_ISSUES * 160];
+	const char *msg;
+	size_t c, used, len, room;
+	int pad, i, n, overflow;
+	cJSON *o;
+
+	(void)state;
+	for (c = 0; c < sizeof(chars) / sizeof(chars[0]); c++)
+	for (overflow = 0; overflow <= 1; overflow++)
+	for (pad = 0; pad < 8; pad++) {
+		memset(&v, 0, sizeof(v));
+		memset(name, 'x', (size_t)pad);
+		name[pad] = '\0';
+		while (strlen(name) + strlen(chars[c]) < sizeof(name))
+			strcat(name, chars[c]);
+		n = overflow ? VALIDATION_MAX_ISSUES + 1 : 8;
+		used = (size_t)snprintf(full, sizeof(full), "Validation failed:");
+		for (i = 0; i < n; i++) {
+			validation_add(&v, name, REASON_UNKNOWN_FIELD);
+			if (i < VALIDATION_MAX_ISSUES)
+				used += (size_t)snprintf(full + used,
+				    sizeof(full) - used, "%s %s (unknown field)",
+				    i ? "," : "", name);
+		}
+		assert_int_equal(v.overflow, overflow);
+		request_init(&rq, &amage_family, LANG_EN);
+		respond_validation(&rq, &v);
+		o = body(&rq);
+		msg = str_member(o, "message");
+		len = strlen(msg);
+		room = overflow ? 511 - strlen(", ...") : 511;
+		if (overflow) {
+			assert_true(len > 5);
+			assert_string_equal(msg + len - 5, ", ...");
+			len -= 5;
+		}
+		assert_true(len <= room && len + 3 >= room);
+		assert_memory_equal(msg, full, len);
+		assert_true(json_utf8_valid(msg, len));
+		cJSON_Delete(o);
+		request_done(&rq);
+	}
+}
+
 static void
 amage_result_without_id_or_uuid_has_nulls(void **state)
 {
@@ -1002,6 +1059,7 @@ main(void)
 		cmocka_unit_test(amage_validation_names_every_field_in_the_message),
 		cmocka_unit_test(amage_validation_message_stays_bounded_with_many_long_issues),
 		cmocka_unit_test(amage_validation_message_is_cut_on_a_character_boundary),
+		cmocka_unit_test(amage_validation_message_cut_drops_only_the_partial_character),
 		cmocka_unit_test(amage_result_without_id_or_uuid_has_nulls),
 		cmocka_unit_test(amage_result_with_id_and_uuid_carries_them),
 		cmocka_unit_test(data_response_wraps_the_payload_in_data),

@@ -1,7 +1,9 @@
 /*
- * Unit tests of lib/request.c: header name mapping to CGI params, query
- * parameters with URL decoding, Content-Type matching, the body limit and
- * exact-length reading in CGI mode (stdin), and response replacement.
+ * Unit tests of lib/request.c: what a request is made of from its params
+ * (method, URI, path, query, trace id, language), the Content-Length
+ * rule, header name mapping to CGI params, query parameters with URL
+ * decoding, Content-Type matching, the body limit and exact-length
+ * reading in CGI mode (stdin), and response replacement.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -188,10 +190,94 @@ last_response_wins(void **state)
 	free(rq.resp_body);
 }
 
+static void
+params_give_method_uri_path_query_trace_and_language(void **state)
+{
+	char *env[] = { "REQUEST_METHOD=POST", "SCRIPT_NAME=/ignored",
+	    "REQUEST_URI=/v1/units?x=1?y", "REQUEST_ID=abc-DEF_1",
+	    "HTTP_ACCEPT_LANGUAGE=de, en-GB;q=0.8, fr", NULL };
+	struct request rq;
+
+	(void)state;
+	memset(&rq, 0, sizeof(rq));
+	request_init_params(&rq, env);
+	assert_ptr_equal(rq.envp, env);
+	assert_string_equal(rq.method, "POST");
+	assert_string_equal(rq.request_uri, "/v1/units?x=1?y");
+	assert_string_equal(rq.path, "/v1/units");
+	assert_string_equal(rq.query, "x=1?y");
+	assert_string_equal(rq.trace_id, "abc-DEF_1");
+	assert_int_equal(rq.lang, LANG_EN);
+}
+
+static void
+missing_params_give_get_root_a_random_trace_and_french(void **state)
+{
+	char *env[] = { "SCRIPT_NAME=/v1/units", "REQUEST_ID=not a token",
+	    NULL };
+	struct request rq;
+
+	(void)state;
+	memset(&rq, 0, sizeof(rq));
+	request_init_params(&rq, env + 1);
+	assert_string_equal(rq.method, "GET");
+	assert_string_equal(rq.request_uri, "/");
+	assert_string_equal(rq.path, "/");
+	assert_string_equal(rq.query, "");
+	assert_int_equal(strlen(rq.trace_id), 32);
+	assert_int_equal(strspn(rq.trace_id, "0123456789abcdef"), 32);
+	assert_int_equal(rq.lang, LANG_FR);
+	memset(&rq, 0, sizeof(rq));
+	request_init_params(&rq, env);
+	assert_string_equal(rq.request_uri, "/v1/units");
+}
+
+static void
+language_is_the_first_of_en_and_fr_named(void **state)
+{
+	(void)state;
+	assert_int_equal(request_lang(NULL), LANG_FR);
+	assert_int_equal(request_lang(""), LANG_FR);
+	assert_int_equal(request_lang("en"), LANG_EN);
+	assert_int_equal(request_lang("EN-us"), LANG_EN);
+	assert_int_equal(request_lang("fr-CA, en"), LANG_FR);
+	assert_int_equal(request_lang("de, ,en;q=0.5"), LANG_EN);
+	assert_int_equal(request_lang("english"), LANG_FR);
+	assert_int_equal(request_lang("es"), LANG_FR);
+}
+
+static void
+content_length_is_digits_only_within_64_bits_and_the_limit(void **state)
+{
+	size_t n = 7;
+
+	(void)state;
+	assert_int_equal(request_content_length(NULL, 10, &n), BODY_OK);
+	assert_int_equal(n, 0);
+	assert_int_equal(request_content_length("", 10, &n), BODY_OK);
+	assert_int_equal(request_content_length("0010", 10, &n), BODY_OK);
+	assert_int_equal(n, 10);
+	assert_int_equal(request_content_length("11", 10, &n), BODY_TOO_LARGE);
+	assert_int_equal(request_content_length("+1", 10, &n), BODY_BAD_LENGTH);
+	assert_int_equal(request_content_length(" 1", 10, &n), BODY_BAD_LENGTH);
+	assert_int_equal(request_content_length("1 ", 10, &n), BODY_BAD_LENGTH);
+	assert_int_equal(request_content_length("-1", 10, &n), BODY_BAD_LENGTH);
+	assert_int_equal(request_content_length("0x1", 10, &n), BODY_BAD_LENGTH);
+	assert_int_equal(request_content_length("18446744073709551615",
+	    SIZE_MAX, &n), BODY_OK);
+	assert_true(n == SIZE_MAX);
+	assert_int_equal(request_content_length("18446744073709551616",
+	    SIZE_MAX, &n), BODY_BAD_LENGTH);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(params_give_method_uri_path_query_trace_and_language),
+		cmocka_unit_test(missing_params_give_get_root_a_random_trace_and_french),
+		cmocka_unit_test(language_is_the_first_of_en_and_fr_named),
+		cmocka_unit_test(content_length_is_digits_only_within_64_bits_and_the_limit),
 		cmocka_unit_test(http_headers_map_to_cgi_params),
 		cmocka_unit_test(query_parameters_are_found_and_decoded),
 		cmocka_unit_test(bad_query_encoding_and_overlong_values_are_refused),
