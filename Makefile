@@ -8,6 +8,8 @@
 #   make docs     the API reference page (build/docs/, served at /docs/)
 #   make bench    benchmarks (never part of make test)
 #   make fuzz     fuzzing campaigns with libFuzzer (never part of make test)
+#   make cluster  the stack on a 3-node Galera cluster (var/cluster); make
+#                 cluster-stop stops it; make test-cluster tests on one
 
 FAMILIES   := units allotments long-stay-contracts work-orders
 MYSQL_CFLAGS := $(shell mariadb_config --cflags 2>/dev/null)
@@ -44,7 +46,7 @@ FUZZ_BINS    := $(patsubst tests/fuzz/%.c,build/asan/tests/fuzz/%,$(wildcard tes
 # The same harnesses linked with libFuzzer (clang), for make fuzz.
 FUZZERS      := $(patsubst tests/fuzz/%.c,build/fuzz/tests/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
 
-.PHONY: all asan unit-tests integration-tests fuzz-tests fuzz docs deps run stop test bench clean
+.PHONY: all asan unit-tests integration-tests cluster-tests fuzz-tests fuzz docs deps run stop test bench clean cluster cluster-stop test-cluster
 all: $(RELEASE_BINS) bin/pms-admin
 
 asan: $(ASAN_BINS)
@@ -127,9 +129,17 @@ build/asan/tests/unit/test_work_order_dto: tests/unit/test_work_order_dto.c $(WO
 
 integration-tests: $(INTEG_TESTS)
 # What every integration test links besides its own file.
-INTEG_SUPPORT := harness scratch response_log stack_procs
+INTEG_SUPPORT := harness scratch response_log stack_procs load_client
 INTEG_SUPPORT_SRC := $(INTEG_SUPPORT:%=tests/integration/%.c)
 build/asan/tests/integration/%: tests/integration/%.c $(INTEG_SUPPORT_SRC) $(INTEG_SUPPORT:%=tests/integration/%.h) build/asan/libpms.a $(LIB_HDR)
+	@mkdir -p $(@D)
+	@echo "  LD $@"
+	@$(CC) $(CFLAGS_asan) -Itests/integration -o $@ $< $(INTEG_SUPPORT_SRC) build/asan/libpms.a -lcurl $(LDLIBS)
+
+# The cluster tests (make test-cluster), linked like the integration tests.
+CLUSTER_TESTS := $(patsubst tests/cluster/%.c,build/asan/tests/cluster/%,$(wildcard tests/cluster/test_*.c))
+cluster-tests: $(CLUSTER_TESTS)
+build/asan/tests/cluster/%: tests/cluster/%.c $(INTEG_SUPPORT_SRC) $(INTEG_SUPPORT:%=tests/integration/%.h) build/asan/libpms.a $(LIB_HDR)
 	@mkdir -p $(@D)
 	@echo "  LD $@"
 	@$(CC) $(CFLAGS_asan) -Itests/integration -o $@ $< $(INTEG_SUPPORT_SRC) build/asan/libpms.a -lcurl $(LDLIBS)
@@ -163,6 +173,22 @@ run: deps
 
 stop:
 	@scripts/stack.sh stop
+
+# The stack on a 3-node Galera cluster (scripts/cluster.sh, docs/cluster.md).
+cluster:
+	@scripts/deps.sh cluster
+	@$(MAKE) --no-print-directory all
+	@scripts/cluster.sh start
+
+cluster-stop:
+	@scripts/cluster.sh stop
+
+# Races across nodes and a node killed under write load, on a cluster of
+# its own (var/test-cluster); not part of make test.
+test-cluster:
+	@scripts/deps.sh cluster
+	@$(MAKE) --no-print-directory all asan integration-tests cluster-tests
+	@scripts/test-cluster.sh
 
 test: deps
 	@$(MAKE) --no-print-directory all asan unit-tests integration-tests fuzz-tests docs

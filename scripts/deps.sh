@@ -15,6 +15,8 @@
 #   amage-curl    openssl, curl
 #   test.sh       curl, procps, coreutils (timeout), everything above
 #   make bench    wrk (the HTTP load generator)
+#   make fuzz     clang, libclang-rt-14-dev (deps.sh fuzz)
+#   make cluster  galera-4, mariadb-backup, socat (deps.sh cluster)
 # Installing mariadb-server may try to start the system's own MariaDB (or be
 # refused by policy-rc.d): harmless, our stack runs its own under var/.
 set -euo pipefail
@@ -138,6 +140,9 @@ node_modules() {
 main() {
 	# make fuzz: libFuzzer comes with clang's runtime.
 	[ "${1:-}" = fuzz ] && PACKAGES+=(clang libclang-rt-14-dev)
+	# make cluster: Galera, and mariadb-backup + socat for its state
+	# transfers (rsync's cannot run as root: PITFALLS.md).
+	[ "${1:-}" = cluster ] && PACKAGES+=(galera-4 mariadb-backup socat)
 	find_missing
 	if [ ${#MISSING[@]} -eq 0 ]; then
 		node_modules

@@ -15,6 +15,7 @@
 #   scripts/stack.sh db-start   start MariaDB only
 #   scripts/stack.sh db-kill    SIGKILL MariaDB (chaos test: a crash; the
 #                               next db-start runs InnoDB's recovery)
+#   scripts/stack.sh nginx-start   start nginx only (a cluster's front)
 #   scripts/stack.sh nginx-reload  nginx re-reads its configuration (chaos
 #                               test: no request may fail meanwhile)
 #   scripts/stack.sh examples   print working curl examples
@@ -29,6 +30,23 @@
 #   POOL_WORKERS=N              workers per pool (default: cores + 1;
 #                               allotments 4 x cores)
 #   NGINX_WORKERS=N|auto        nginx worker processes (default 1)
+#   STACK_DB_CNF=FILE           mariadbd reads this option file (instead of
+#                               none): scripts/cluster.sh makes each node a
+#                               Galera member with one; its SST scripts
+#                               read it too
+#   STACK_DB_ARGS="..."         more mariadbd options, space-separated (no
+#                               value may hold a space), e.g. the
+#                               --wsrep-new-cluster of a cluster's first node
+#   STACK_DB_PASSWORD_FILE=F    user pms's password file (default
+#                               <var>/db-password): the nodes of one cluster
+#                               share one, as they share the user
+#   STACK_UPSTREAM_DIRS="d ..." nginx's upstream of each family lists the
+#                               pool socket of every directory given (a
+#                               cluster's front), not this stack's own
+#   STACK_DB_HOSTS=h:p,h:p      the pools reach MariaDB over TCP at these
+#                               hosts, in order (PMS_DB_HOST), not over the
+#                               socket: a pool whose node dies goes on with
+#                               the next
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -45,7 +63,7 @@ LOG_DIR=$VAR_DIR/log
 DB_DIR=$VAR_DIR/db
 NGINX_DIR=$VAR_DIR/nginx
 ENV_FILE=$VAR_DIR/pms.env
-PASSWORD_FILE=$VAR_DIR/db-password
+PASSWORD_FILE=${STACK_DB_PASSWORD_FILE:-$VAR_DIR/db-password}
 FAMILIES=(units allotments long-stay-contracts work-orders)
 # Overridable so that two checkouts can run side by side (STACK_DB_PORT,
 # STACK_HTTP_PORT); the defaults are the README's.
@@ -174,7 +192,7 @@ db_pid() {
 		echo "$pid"
 		return 0
 	fi
-	pgrep -o -f -- "mariadbd --no-defaults .*--datadir=$(re_escape "$DB_DIR")( |$)"
+	pgrep -o -f -- "mariadbd --(no-defaults|defaults-file=[^ ]+) .*--datadir=$(re_escape "$DB_DIR")( |$)"
 }
 
 db_initialise() {
@@ -200,14 +218,19 @@ db_launch() {
 	# low-water mark to 0, which turns adaptive flushing off, so dirty
 	# pages pile up until the checkpoint age nears the log's size and
 	# InnoDB then flushes furiously, stalling commits for up to 0.6 s.
+	# An option file (a cluster's node) holds these settings itself: its
+	# SST scripts hand mariadbd's command line to mariadb-backup, which
+	# refuses InnoDB sizing options.
+	local options=(--no-defaults --user=root --innodb-buffer-pool-size=512M
+		--innodb-log-file-size=1G --innodb-max-dirty-pages-pct-lwm=10)
+	[ -z "${STACK_DB_CNF:-}" ] || options=(--defaults-file="$STACK_DB_CNF" --user=root)
 	(
 		close_extra_fds
-		exec setsid mariadbd --no-defaults --user=root --datadir="$DB_DIR" \
+		# shellcheck disable=SC2086 # STACK_DB_ARGS: a list, split on purpose
+		exec setsid mariadbd "${options[@]}" --datadir="$DB_DIR" \
 			--socket="$DB_SOCK" --port="$DB_PORT" --bind-address=127.0.0.1 \
 			--pid-file="$DB_PID_FILE" --log-error="$LOG_DIR/mysqld.log" \
-			--skip-name-resolve --innodb-buffer-pool-size=512M \
-			--innodb-log-file-size=1G --innodb-max-dirty-pages-pct-lwm=10 \
-			</dev/null >>"$LOG_DIR/mysqld.log" 2>&1
+			--skip-name-resolve ${STACK_DB_ARGS:-} </dev/null >>"$LOG_DIR/mysqld.log" 2>&1
 	) &
 }
 
@@ -243,8 +266,13 @@ write_env_file() {
 	local password=$1 tmp
 	tmp=$(umask 077 && mktemp "$ENV_FILE.XXXXXX")
 	# One variable a line: both `source` and the binaries' PMS_CONFIG read it.
-	printf 'export PMS_DB_SOCKET=%s\nexport PMS_DB_USER=pms\nexport PMS_DB_PASSWORD=%s\nexport PMS_DB_NAME=pms\n' \
-		"$DB_SOCK" "$password" >"$tmp"
+	if [ -n "${STACK_DB_HOSTS:-}" ]; then
+		printf 'export PMS_DB_HOST=%s\n' "$STACK_DB_HOSTS" >"$tmp"
+	else
+		printf 'export PMS_DB_SOCKET=%s\n' "$DB_SOCK" >"$tmp"
+	fi
+	printf 'export PMS_DB_USER=pms\nexport PMS_DB_PASSWORD=%s\nexport PMS_DB_NAME=pms\n' \
+		"$password" >>"$tmp"
 	chmod 0600 "$tmp"
 	mv -f "$tmp" "$ENV_FILE"
 }
@@ -462,8 +490,13 @@ nginx_render() {
 	# nginx process only competes for the cores (make bench: 1 worker gave
 	# 10-25 % more get/by-uuid and a lower p99 than auto on 2 cores); one
 	# worker alone answers over 60,000 static requests/s here.
-	local workers=${NGINX_WORKERS:-1}
-	sed -e "s|@PREFIX@|$(sed_escape "$NGINX_DIR")|g" \
+	local workers=${NGINX_WORKERS:-1} dir servers=""
+	# A cluster's front: one server line per directory in each upstream.
+	for dir in ${STACK_UPSTREAM_DIRS:-}; do
+		servers="${servers}server unix:$(sed_escape "$dir")/\\1.sock; "
+	done
+	sed -e "${servers:+s|server unix:@SOCK_DIR@/\\([a-z-]*\\)\\.sock; |$servers|}" \
+	    -e "s|@PREFIX@|$(sed_escape "$NGINX_DIR")|g" \
 	    -e "s|@RUN_DIR@|$(sed_escape "$RUN_DIR")|g" \
 	    -e "s|@LOG_DIR@|$(sed_escape "$LOG_DIR")|g" \
 	    -e "s|@SOCK_DIR@|$(sed_escape "$SOCK_DIR")|g" \
@@ -687,6 +720,15 @@ cmd_db_kill() {
 	say "MariaDB killed (pid $pid)"
 }
 
+# nginx alone (a cluster's front: its pools are the nodes' stacks').
+cmd_nginx_start() {
+	require_tools nginx
+	check_http_port
+	prepare_dirs
+	nginx_start
+	say "nginx up on $BASE_URL"
+}
+
 cmd_nginx_reload() {
 	nginx_master_alive || die "nginx is not running"
 	nginx_cmd -s reload
@@ -743,7 +785,7 @@ cmd_examples() {
 }
 
 usage() {
-	echo "usage: scripts/stack.sh start|stop|status|db-start|db-stop|db-kill|nginx-reload|examples" >&2
+	echo "usage: scripts/stack.sh start|stop|status|db-start|db-stop|db-kill|nginx-start|nginx-reload|examples" >&2
 	exit 2
 }
 
@@ -756,6 +798,7 @@ main() {
 	db-start) cmd_db_start ;;
 	db-stop) cmd_db_stop ;;
 	db-kill) cmd_db_kill ;;
+	nginx-start) cmd_nginx_start ;;
 	nginx-reload) cmd_nginx_reload ;;
 	examples) cmd_examples ;;
 	*) usage ;;

@@ -58,13 +58,48 @@ static struct {
 
 static CURL *curl;
 
+static char base_url[512];
+
+/*
+ * $PMS_TEST_RACER_URLS (space-separated): the entries forked racers are
+ * spread over, one per child in turn by pid, e.g. a cluster's nodes
+ * (make test-cluster), so racers of one test write through every node.
+ */
+static void
+racer_url_pick(void)
+{
+	const char *list = getenv("PMS_TEST_RACER_URLS"), *p, *end;
+	int n = 0, k;
+
+	if (list == NULL || list[0] == '\0')
+		return;
+	for (p = list; *p != '\0'; p = end) {
+		p += strspn(p, " ");
+		end = p + strcspn(p, " ");
+		if (end > p)
+			n++;
+	}
+	if (n == 0)
+		return;
+	k = (int)(getpid() % n);
+	for (p = list; *p != '\0'; p = end) {
+		p += strspn(p, " ");
+		end = p + strcspn(p, " ");
+		if (end > p && k-- == 0) {
+			snprintf(base_url, sizeof(base_url), "%.*s",
+			    (int)(end - p), p);
+			return;
+		}
+	}
+}
+
 void
 harness_forked_child(void)
 {
 	/* The parent's handle and its kept connection stay the parent's. */
 	curl = curl_easy_init();
+	racer_url_pick();
 }
-static char base_url[512];
 
 static void
 oom(void)

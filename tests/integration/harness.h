@@ -19,7 +19,7 @@
  *    signature (struct amage_opts).
  *  - the admin tool ($PMS_ADMIN, default $PMS_ROOT/bin/pms-admin) and other
  *    commands, run with fork/exec and their output captured.
- * Environment: PMS_TEST_URL, PMS_ROOT, PMS_TEST_VAR (the stack's var
+ * Environment: PMS_TEST_URL, PMS_TEST_RACER_URLS, PMS_ROOT, PMS_TEST_VAR (the stack's var
  * directory: scripts/test.sh runs its own stack in var/test), PMS_ADMIN,
  * PMS_TEST_VERBOSE=1 (libcurl traces every exchange on stderr).
  */
@@ -245,7 +245,8 @@ int check_read_faults_at(const char *path, const char *api_key, int queries,
 const cJSON *jget(const cJSON *obj, const char *key);
 /* A short JSON rendering of v (<= 200 bytes) for messages, in the pool. */
 const char *jshow(const cJSON *v);
-/* In a child after fork(): a libcurl handle of its own. */
+/* In a child after fork(): a libcurl handle of its own, and one of
+   $PMS_TEST_RACER_URLS (by pid) as its base URL when that is set. */
 void harness_forked_child(void);
 /* obj[key] when it is a string, else NULL. */
 const char *jstr(const cJSON *obj, const char *key);
