@@ -26,6 +26,7 @@
 
 #include "config.h"
 #include "db.h"
+#include "db_hosts.h"
 #include "log.h"
 
 #define DB_STMT_CACHE 96
@@ -72,7 +73,6 @@ struct db {
 	int connect_logging;
 	int host_cur;			/* index in cfg->db_hosts to try first:
 					   the one that worked last */
-	int host_seen;			/* host_cur has connected once */
 	unsigned last_errno;
 	char last_error[256];
 	int nstmts;
@@ -211,7 +211,8 @@ db_node_usable(struct db *db, MYSQL *m, const char *where)
 {
 	MYSQL_RES *res;
 	MYSQL_ROW row;
-	int on = 0, ready = 0;
+	const char *on = NULL, *ready = NULL;
+	int usable;
 
 	if (mysql_real_query(m, db_wsrep_sql, sizeof(db_wsrep_sql) - 1) != 0 ||
 	    (res = mysql_store_result(m)) == NULL) {
@@ -219,17 +220,18 @@ db_node_usable(struct db *db, MYSQL *m, const char *where)
 		return DB_ERR_UNAVAILABLE;
 	}
 	while ((row = mysql_fetch_row(res)) != NULL) {
-		if (row[0] == NULL || row[1] == NULL)
+		if (row[0] == NULL)
 			continue;
 		if (strcasecmp(row[0], "WSREP_ON") == 0)
-			on = strcasecmp(row[1], "ON") == 0;
+			on = row[1];
 		else if (strcasecmp(row[0], "WSREP_READY") == 0)
-			ready = strcasecmp(row[1], "ON") == 0;
+			ready = row[1];
 	}
+	usable = db_node_ready(on, ready);
 	mysql_free_result(res);
-	if (on && !ready) {
+	if (!usable) {
 		db_connect_failed(db, where, ER_UNKNOWN_COM_ERROR,
-		    "Galera node not ready (wsrep_ready OFF): skipped");
+		    "Galera node not ready (wsrep_ready not ON): skipped");
 		return DB_ERR_UNAVAILABLE;
 	}
 	return DB_OK;
@@ -320,7 +322,8 @@ db_ensure(struct db *db)
 	db->connect_logging = 0;
 	if (rc != DB_OK)
 		return rc;
-	if (c->db_socket[0] == '\0' && db->host_seen && i != db->host_cur) {
+	/* "was": the host that worked last (before any, the first). */
+	if (c->db_socket[0] == '\0' && i != db->host_cur) {
 		db_host_format(&c->db_hosts[i], now, sizeof(now));
 		db_host_format(&c->db_hosts[db->host_cur], was, sizeof(was));
 		log_info("db: connected to %s (was %s)", now, was);
@@ -328,7 +331,6 @@ db_ensure(struct db *db)
 		log_info("db: connected again");
 	db->last_connect_log = 0;
 	db->host_cur = i;
-	db->host_seen = 1;
 	db->conn = m;
 	return DB_OK;
 }

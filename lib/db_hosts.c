@@ -4,10 +4,12 @@
  * literal (bracketed when it has a port).  A malformed list is refused
  * whole, with a log line naming the entry, rather than half-used: a node
  * silently dropped from the list would only be missed on the day the
- * others are down.
+ * others are down.  Also the verdict on a Galera node's readiness, kept
+ * apart from the connection so that it is testable without a cluster.
  */
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "db_hosts.h"
 #include "log.h"
@@ -121,4 +123,17 @@ db_host_format(const struct db_host *h, char *buf, size_t size)
 		snprintf(buf, size, "[%s]:%u", h->name, h->port);
 	else
 		snprintf(buf, size, "%s:%u", h->name, h->port);
+}
+
+/* information_schema says ON/OFF, @@variables 1/0. */
+static int
+db_hosts_on(const char *v)
+{
+	return v != NULL && (strcasecmp(v, "ON") == 0 || strcmp(v, "1") == 0);
+}
+
+int
+db_node_ready(const char *wsrep_on, const char *wsrep_ready)
+{
+	return !db_hosts_on(wsrep_on) || db_hosts_on(wsrep_ready);
 }
