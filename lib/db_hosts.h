@@ -1,9 +1,10 @@
 /*
  * db_hosts: the MariaDB nodes named by PMS_DB_HOST: the list, parsed once
  * by config_load, and whether a node may serve, judged by db.c from its
- * wsrep variables after each connect.  Entries are separated by commas: "host", "host:port",
- * "[v6-literal]" or "[v6-literal]:port"; a bare IPv6 literal ("::1", more
- * than one ':') takes the default port.  db.c tries them in turn.
+ * wsrep variables after each connect.  Entries are separated by commas:
+ * "host", "host:port", "[v6-literal]" or "[v6-literal]:port"; a bare IPv6
+ * literal ("::1", more than one ':') takes the default port.  db.c tries
+ * them in turn.
  */
 #ifndef PMS_DB_HOSTS_H
 #define PMS_DB_HOSTS_H

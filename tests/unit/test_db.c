@@ -8,8 +8,9 @@
  * at COMMIT is not run again; the backoff jitter differs between worker
  * processes.  Failover over a PMS_DB_HOST list (TCP to the same database,
  * behind a dead entry): a dead first host is passed over, a list of dead
- * hosts fails at once, and 1047 (a Galera node outside the primary
- * component) is left like a lost connection.  Faults are injected with db_fault_arm (test builds).
+ * hosts fails at once, a silent one costs one 2 s connect timeout, and
+ * 1047 (a Galera node outside the primary component) is left like a lost
+ * connection.  Faults are injected with db_fault_arm (test builds).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -20,6 +21,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -354,6 +358,64 @@ with_every_host_dead_the_database_is_unavailable_at_once(void **state)
 	db_free(db);
 }
 
+/* A port on 127.0.0.1 that completes TCP connects (the kernel's
+   backlog) but never speaks: a hung node.  Owned fd: close it. */
+static int
+silent_listener(unsigned *port)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET };
+	socklen_t alen = sizeof(a);
+	int fd;
+
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	assert_true((fd = socket(AF_INET, SOCK_STREAM, 0)) >= 0);
+	assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof(a)), 0);
+	assert_int_equal(listen(fd, 8), 0);
+	assert_int_equal(getsockname(fd, (struct sockaddr *)&a, &alen), 0);
+	*port = ntohs(a.sin_port);
+	return fd;
+}
+
+static void
+a_silent_node_costs_one_connect_timeout_per_request(void **state)
+{
+	struct fixture *fx = *state;
+	struct config cfg;
+	struct db_rows *rows = NULL;
+	struct timespec t0;
+	struct db *db;
+	char list[64];
+	unsigned port;
+	double s;
+	int fd = silent_listener(&port);
+
+	snprintf(list, sizeof(list), "127.0.0.1:%u", port);
+	tcp_config(fx, list, &cfg);
+	assert_non_null(db = db_new(&cfg));
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	assert_int_equal(db_query(db, scratch_count_sql, NULL, 0, &rows),
+	    DB_ERR_UNAVAILABLE);
+	s = seconds_since(&t0);
+	/* The 2 s connect timeout, once: a read that found no host is not
+	   tried again at once (that would be 4 s). */
+	assert_true(s > 1.5 && s < 3.5);
+	db_free(db);
+
+	/* Before a live node: passed over after the same 2 s. */
+	snprintf(list, sizeof(list), "127.0.0.1:%u,127.0.0.1:%u", port,
+	    live_port(fx->db));
+	tcp_config(fx, list, &cfg);
+	assert_non_null(db = db_new(&cfg));
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	assert_int_equal(db_query(db, scratch_count_sql, NULL, 0, &rows),
+	    DB_OK);
+	s = seconds_since(&t0);
+	assert_true(s > 1.5 && s < 3.5);
+	db_rows_free(rows);
+	db_free(db);
+	close(fd);
+}
+
 static void
 a_node_refusing_statements_mid_transaction_is_left_and_the_rerun_commits(
     void **state)
@@ -473,6 +535,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(malformed_fault_plans_are_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(a_dead_first_host_is_passed_over_for_the_next, setup, teardown),
 		cmocka_unit_test_setup_teardown(with_every_host_dead_the_database_is_unavailable_at_once, setup, teardown),
+		cmocka_unit_test_setup_teardown(a_silent_node_costs_one_connect_timeout_per_request, setup, teardown),
 		cmocka_unit_test_setup_teardown(a_node_refusing_statements_mid_transaction_is_left_and_the_rerun_commits, setup, teardown),
 		cmocka_unit_test_setup_teardown(a_node_refusing_commit_is_not_run_again, setup, teardown),
 		cmocka_unit_test_setup_teardown(a_node_refusing_an_autocommit_write_is_left_and_the_write_rerun, setup, teardown),
