@@ -8,8 +8,9 @@
  * at COMMIT is not run again; the backoff jitter differs between worker
  * processes.  Failover over a PMS_DB_HOST list (TCP to the same database,
  * behind a dead entry): a dead first host is passed over, a list of dead
- * hosts fails at once, a silent one costs one 2 s connect timeout, and
- * 1047 (a Galera node outside the primary component) is left like a lost
+ * hosts fails at once, a silent one costs one 2 s connect timeout, a
+ * connection whose node dies is reopened on the next node, and 1047 (a
+ * Galera node outside the primary component) is left like a lost
  * connection.  Faults are injected with db_fault_arm (test builds).
  */
 #include <stdarg.h>
@@ -23,6 +24,8 @@
 #include <string.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -416,6 +419,86 @@ a_silent_node_costs_one_connect_timeout_per_request(void **state)
 	close(fd);
 }
 
+/* Copies what fd `from` has to `to`; 0 at end of stream or on error. */
+static int
+relay_once(int from, int to)
+{
+	char buf[16384];
+	ssize_t n = read(from, buf, sizeof(buf)), w, off = 0;
+
+	if (n <= 0)
+		return 0;
+	while (off < n) {
+		if ((w = write(to, buf + off, (size_t)(n - off))) <= 0)
+			return 0;
+		off += w;
+	}
+	return 1;
+}
+
+/*
+ * A node that can die: a child process relaying each connection made to
+ * *port to the live database.  SIGKILL it and its connections drop and
+ * its port refuses, as when a node's server dies.
+ */
+static pid_t
+node_proxy_start(unsigned to_port, unsigned *port)
+{
+	struct sockaddr_in to = { .sin_family = AF_INET };
+	struct pollfd p[2];
+	int lfd = silent_listener(port), c, s;
+	pid_t pid;
+
+	assert_true((pid = fork()) >= 0);
+	if (pid > 0) {
+		close(lfd);
+		return pid;
+	}
+	/* Gone by itself if a failed test never kills it. */
+	alarm(30);
+	to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	to.sin_port = htons((uint16_t)to_port);
+	for (;;) {
+		if ((c = accept(lfd, NULL, NULL)) < 0 ||
+		    (s = socket(AF_INET, SOCK_STREAM, 0)) < 0 ||
+		    connect(s, (struct sockaddr *)&to, sizeof(to)) != 0)
+			_exit(1);
+		p[0] = (struct pollfd){ .fd = c, .events = POLLIN };
+		p[1] = (struct pollfd){ .fd = s, .events = POLLIN };
+		while (poll(p, 2, -1) > 0 &&
+		    (!(p[0].revents & (POLLIN | POLLHUP)) || relay_once(c, s)) &&
+		    (!(p[1].revents & (POLLIN | POLLHUP)) || relay_once(s, c)))
+			;
+		close(c);
+		close(s);
+	}
+}
+
+static void
+a_pool_whose_node_dies_reconnects_to_the_next(void **state)
+{
+	struct fixture *fx = *state;
+	struct config cfg;
+	struct body b = { .result = DB_OK };
+	char list[64];
+	unsigned live = live_port(fx->db), port;
+	pid_t node = node_proxy_start(live, &port);
+	struct db *db;
+
+	snprintf(list, sizeof(list), "127.0.0.1:%u,127.0.0.1:%u", port, live);
+	tcp_config(fx, list, &cfg);
+	assert_non_null(db = db_new(&cfg));
+	assert_int_equal(scratch_count(db), 0);		/* through the first */
+	assert_int_equal(kill(node, SIGKILL), 0);
+	assert_int_equal(waitpid(node, NULL, 0), node);
+	/* The read loses its connection (2013), is retried once on a fresh
+	   one: the first node refuses, the second answers. */
+	assert_int_equal(scratch_count(db), 0);
+	assert_int_equal(db_transaction(db, body_two_inserts, &b), DB_OK);
+	assert_int_equal(scratch_count(fx->db), 2);
+	db_free(db);
+}
+
 static void
 a_node_refusing_statements_mid_transaction_is_left_and_the_rerun_commits(
     void **state)
@@ -536,6 +619,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(a_dead_first_host_is_passed_over_for_the_next, setup, teardown),
 		cmocka_unit_test_setup_teardown(with_every_host_dead_the_database_is_unavailable_at_once, setup, teardown),
 		cmocka_unit_test_setup_teardown(a_silent_node_costs_one_connect_timeout_per_request, setup, teardown),
+		cmocka_unit_test_setup_teardown(a_pool_whose_node_dies_reconnects_to_the_next, setup, teardown),
 		cmocka_unit_test_setup_teardown(a_node_refusing_statements_mid_transaction_is_left_and_the_rerun_commits, setup, teardown),
 		cmocka_unit_test_setup_teardown(a_node_refusing_commit_is_not_run_again, setup, teardown),
 		cmocka_unit_test_setup_teardown(a_node_refusing_an_autocommit_write_is_left_and_the_write_rerun, setup, teardown),
