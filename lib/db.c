@@ -7,9 +7,9 @@
  * juggle MYSQL_BIND buffers.  A lost connection is dropped with its cache
  * and reopened on the next call, to the next node of the host list if the
  * last one is gone (a Galera node refusing statements with 1047 counts as
- * gone); the transaction helper retries the whole
- * transaction on deadlock and lock wait timeout (and Galera certification
- * failures, reported as 1213).
+ * gone); the transaction helper retries the whole transaction on deadlock
+ * and lock wait timeout (and Galera certification failures, reported as
+ * 1213).
  */
 #include <errno.h>
 #include <stdint.h>
@@ -164,11 +164,14 @@ db_classify(struct db *db, unsigned err, const char *msg)
 	case 4031:	/* ER_CLIENT_INTERACTION_TIMEOUT: idle session closed */
 	/* A Galera node outside the primary component refuses statements
 	   (1047, "WSREP has not yet prepared node for application use") or
-	   fails a COMMIT (1180): as lost as a dead one.  Dropping the
-	   connection makes the next db_ensure move to a node that is
-	   ready (see db_node_usable). */
+	   fails a COMMIT (1180): as lost as a dead one, but rare enough to
+	   say.  Dropping the connection makes the next db_ensure move to a
+	   node that is ready (see db_node_usable). */
 	case ER_UNKNOWN_COM_ERROR:
 	case ER_ERROR_DURING_COMMIT:
+		if (err == ER_UNKNOWN_COM_ERROR || err == ER_ERROR_DURING_COMMIT)
+			log_error("db: %u %s: connection dropped", err,
+			    db->last_error);
 		if (db->in_tx)
 			db->tx_retryable = 1;
 		db_disconnect(db);
