@@ -27,8 +27,15 @@ config_set(struct config *cfg, const char *key, const char *val)
 
 	if (strcmp(key, "PMS_DB_SOCKET") == 0)
 		config_copy(cfg->db_socket, sizeof(cfg->db_socket), val);
-	else if (strcmp(key, "PMS_DB_HOST") == 0)
-		config_copy(cfg->db_host, sizeof(cfg->db_host), val);
+	else if (strcmp(key, "PMS_DB_HOST") == 0) {
+		/* Cut, the list would name a host that is not the one meant. */
+		if (strlen(val) >= sizeof(cfg->db_host_list)) {
+			log_error("config: PMS_DB_HOST: longer than %zu",
+			    sizeof(cfg->db_host_list) - 1);
+			return -1;
+		}
+		config_copy(cfg->db_host_list, sizeof(cfg->db_host_list), val);
+	}
 	else if (strcmp(key, "PMS_DB_USER") == 0)
 		config_copy(cfg->db_user, sizeof(cfg->db_user), val);
 	else if (strcmp(key, "PMS_DB_PASSWORD") == 0)
@@ -109,7 +116,7 @@ config_load(struct config *cfg)
 	int i;
 
 	memset(cfg, 0, sizeof(*cfg));
-	config_copy(cfg->db_host, sizeof(cfg->db_host), "127.0.0.1");
+	config_copy(cfg->db_host_list, sizeof(cfg->db_host_list), "127.0.0.1");
 	cfg->db_port = 3306;
 	config_copy(cfg->db_user, sizeof(cfg->db_user), "pms");
 	config_copy(cfg->db_name, sizeof(cfg->db_name), "pms");
@@ -123,5 +130,8 @@ config_load(struct config *cfg)
 		if ((v = getenv(keys[i])) != NULL &&
 		    config_set(cfg, keys[i], v) != 0)
 			return -1;
+	if ((cfg->db_nhosts = db_hosts_parse(cfg->db_host_list, cfg->db_port,
+	    cfg->db_hosts)) < 1)
+		return -1;
 	return 0;
 }

@@ -5,15 +5,18 @@
  * const strings), so a request costs one execute round trip per statement.
  * Results are copied out as strings (NULL for SQL NULL) so callers never
  * juggle MYSQL_BIND buffers.  A lost connection is dropped with its cache
- * and reopened on the next call; the transaction helper retries the whole
- * transaction on deadlock and lock wait timeout (and Galera certification
- * failures, reported as 1213).
+ * and reopened on the next call, to the next node of the host list if the
+ * last one is gone (a Galera node refusing statements with 1047 counts as
+ * gone); the transaction helper retries the whole transaction on deadlock
+ * and lock wait timeout (and Galera certification failures, reported as
+ * 1213).
  */
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -23,6 +26,7 @@
 
 #include "config.h"
 #include "db.h"
+#include "db_hosts.h"
 #include "log.h"
 
 #define DB_STMT_CACHE 96
@@ -64,6 +68,14 @@ struct db {
 	struct db_fault_plan faults;
 #endif
 	time_t last_connect_log;
+	/* Inside one db_ensure pass that logs: every node's failure is
+	   logged, not only the first one's. */
+	int connect_logging;
+	int host_cur;			/* index in cfg->db_hosts to try first:
+					   the one that worked last */
+	/* The last db_ensure reached no host: asking them all again at once
+	   would only double a request's wait for its 503. */
+	int connect_failed;
 	unsigned last_errno;
 	char last_error[256];
 	int nstmts;
@@ -150,6 +162,16 @@ db_classify(struct db *db, unsigned err, const char *msg)
 	case ER_SERVER_SHUTDOWN:
 	case ER_CONNECTION_KILLED:
 	case 4031:	/* ER_CLIENT_INTERACTION_TIMEOUT: idle session closed */
+	/* A Galera node outside the primary component refuses statements
+	   (1047, "WSREP has not yet prepared node for application use") or
+	   fails a COMMIT (1180): as lost as a dead one, but rare enough to
+	   say.  Dropping the connection makes the next db_ensure move to a
+	   node that is ready (see db_node_usable). */
+	case ER_UNKNOWN_COM_ERROR:
+	case ER_ERROR_DURING_COMMIT:
+		if (err == ER_UNKNOWN_COM_ERROR || err == ER_ERROR_DURING_COMMIT)
+			log_error("db: %u %s: connection dropped", err,
+			    db->last_error);
 		if (db->in_tx)
 			db->tx_retryable = 1;
 		db_disconnect(db);
@@ -160,16 +182,93 @@ db_classify(struct db *db, unsigned err, const char *msg)
 	}
 }
 
-int
-db_ensure(struct db *db)
+/* Records the failure of a connection attempt; logs it unless a line
+   was written in the last 10 s (while the database is down every
+   request fails here). */
+static void
+db_connect_failed(struct db *db, const char *where, unsigned err,
+    const char *msg)
+{
+	db->last_errno = err;
+	snprintf(db->last_error, sizeof(db->last_error), "%s", msg);
+	if (time(NULL) - db->last_connect_log >= 10 || db->connect_logging) {
+		log_error("db: connect %s: %u %s", where, err, db->last_error);
+		db->last_connect_log = time(NULL);
+		db->connect_logging = 1;
+	}
+}
+
+/*
+ * Whether the node behind m may serve requests: a Galera node that is up
+ * but outside the primary component (wsrep_ready OFF) refuses statements
+ * with 1047, so it is skipped like a dead one.  A server without Galera
+ * (wsrep_on OFF, or no such variable) is fine.  information_schema is
+ * read because @@wsrep_on is unknown to a server built without wsrep, and
+ * a detached node still answers it.  DB_OK or DB_ERR_UNAVAILABLE.
+ */
+static const char db_wsrep_sql[] =
+    "SELECT VARIABLE_NAME, VARIABLE_VALUE FROM information_schema."
+    "GLOBAL_VARIABLES WHERE VARIABLE_NAME = 'WSREP_ON' UNION ALL "
+    "SELECT VARIABLE_NAME, VARIABLE_VALUE FROM information_schema."
+    "GLOBAL_STATUS WHERE VARIABLE_NAME = 'WSREP_READY'";
+
+static int
+db_node_usable(struct db *db, MYSQL *m, const char *where)
+{
+	MYSQL_RES *res;
+	MYSQL_ROW row;
+	const char *on = NULL, *ready = NULL;
+	int usable;
+
+	if (mysql_real_query(m, db_wsrep_sql, sizeof(db_wsrep_sql) - 1) != 0 ||
+	    (res = mysql_store_result(m)) == NULL) {
+		db_connect_failed(db, where, mysql_errno(m), mysql_error(m));
+		return DB_ERR_UNAVAILABLE;
+	}
+	while ((row = mysql_fetch_row(res)) != NULL) {
+		if (row[0] == NULL)
+			continue;
+		if (strcasecmp(row[0], "WSREP_ON") == 0)
+			on = row[1];
+		else if (strcasecmp(row[0], "WSREP_READY") == 0)
+			ready = row[1];
+	}
+	usable = db_node_ready(on, ready);
+	mysql_free_result(res);
+	if (!usable) {
+		db_connect_failed(db, where, ER_UNKNOWN_COM_ERROR,
+		    "Galera node not ready (wsrep_ready not ON): skipped");
+		return DB_ERR_UNAVAILABLE;
+	}
+	return DB_OK;
+}
+
+/*
+ * One connection attempt: to the socket when h is NULL, else to h over
+ * TCP.  On success *out is the connection, its session set up.
+ */
+static int
+db_connect_one(struct db *db, const struct db_host *h, MYSQL **out)
 {
 	const struct config *c = db->cfg;
-	unsigned timeout = 3, rw_timeout = 30;
+	/*
+	 * 2 s: a refused port fails at once, so this only bounds a silent
+	 * node (powered off, packets dropped) or one that accepts but never
+	 * greets (measured: 2 s, then 2013).  Tried in turn, three such
+	 * nodes cost a request 6 s before its 503, well inside nginx's 60 s
+	 * fastcgi_read_timeout, where 3 s each over a list of 8 would not be;
+	 * a connect on a LAN takes milliseconds, so 2 s is still ample.
+	 */
+	unsigned timeout = 2, rw_timeout = 30;
 	my_bool off = 0;
+	char where[DB_HOST_NAME_MAX + 16];
 	MYSQL *m;
 
-	if (db->conn != NULL)
-		return DB_OK;
+	*out = NULL;
+	if (h != NULL)
+		db_host_format(h, where, sizeof(where));
+	else
+		snprintf(where, sizeof(where), "%s", c->db_socket);
 	if ((m = mysql_init(NULL)) == NULL)
 		return DB_ERR_NOMEM;
 	mysql_options(m, MYSQL_SET_CHARSET_NAME, "utf8mb4");
@@ -180,36 +279,66 @@ db_ensure(struct db *db)
 	 * timeout is needed there and each result costs one blocking recv.
 	 * Over TCP a silent network must not hang a worker: keep them.
 	 */
-	if (c->db_socket[0] == '\0') {
+	if (h != NULL) {
 		mysql_options(m, MYSQL_OPT_CONNECT_TIMEOUT, &timeout);
 		mysql_options(m, MYSQL_OPT_READ_TIMEOUT, &rw_timeout);
 		mysql_options(m, MYSQL_OPT_WRITE_TIMEOUT, &rw_timeout);
 	}
 	/* Automatic reconnect would invalidate our prepared statements. */
 	mysql_options(m, MYSQL_OPT_RECONNECT, &off);
-	if (mysql_real_connect(m, c->db_socket[0] ? NULL : c->db_host,
-	    c->db_user, c->db_password, c->db_name,
-	    c->db_socket[0] ? 0 : c->db_port,
-	    c->db_socket[0] ? c->db_socket : NULL, 0) == NULL ||
+	if (mysql_real_connect(m, h != NULL ? h->name : NULL, c->db_user,
+	    c->db_password, c->db_name, h != NULL ? h->port : 0,
+	    h != NULL ? NULL : c->db_socket, 0) == NULL ||
 	    mysql_real_query(m, db_session_sql, sizeof(db_session_sql) - 1) ||
 	    mysql_real_query(m, db_isolation_sql, sizeof(db_isolation_sql) - 1)) {
-		db->last_errno = mysql_errno(m);
-		snprintf(db->last_error, sizeof(db->last_error), "%s",
-		    mysql_error(m));
-		/* While the database is down every request fails here: log
-		   the first failure and then at most one every 10 s. */
-		if (time(NULL) - db->last_connect_log >= 10) {
-			log_error("db: connect: %u %s", db->last_errno,
-			    db->last_error);
-			db->last_connect_log = time(NULL);
-		}
+		db_connect_failed(db, where, mysql_errno(m), mysql_error(m));
 		mysql_close(m);
 		return DB_ERR_UNAVAILABLE;
 	}
-	if (db->last_connect_log != 0) {
-		log_info("db: connected again");
-		db->last_connect_log = 0;
+	/* One node needs no check: it is the only one to ask anyway, and
+	   its 1047s are handled as a lost connection. */
+	if (h != NULL && c->db_nhosts > 1 &&
+	    db_node_usable(db, m, where) != DB_OK) {
+		mysql_close(m);
+		return DB_ERR_UNAVAILABLE;
 	}
+	*out = m;
+	return DB_OK;
+}
+
+int
+db_ensure(struct db *db)
+{
+	const struct config *c = db->cfg;
+	char now[DB_HOST_NAME_MAX + 16], was[DB_HOST_NAME_MAX + 16];
+	MYSQL *m = NULL;
+	int k, i = 0, rc = DB_ERR_UNAVAILABLE;
+
+	if (db->conn != NULL)
+		return DB_OK;
+	db->connect_logging = 0;
+	if (c->db_socket[0] != '\0')
+		rc = db_connect_one(db, NULL, &m);
+	else
+		/* From the node that worked last: the others are only asked
+		   when it fails, so a pool sticks to one node. */
+		for (k = 0; k < c->db_nhosts && rc == DB_ERR_UNAVAILABLE; k++) {
+			i = (db->host_cur + k) % c->db_nhosts;
+			rc = db_connect_one(db, &c->db_hosts[i], &m);
+		}
+	db->connect_logging = 0;
+	db->connect_failed = rc != DB_OK;
+	if (rc != DB_OK)
+		return rc;
+	/* "was": the host that worked last (before any, the first). */
+	if (c->db_socket[0] == '\0' && i != db->host_cur) {
+		db_host_format(&c->db_hosts[i], now, sizeof(now));
+		db_host_format(&c->db_hosts[db->host_cur], was, sizeof(was));
+		log_info("db: connected to %s (was %s)", now, was);
+	} else if (db->last_connect_log != 0)
+		log_info("db: connected again");
+	db->last_connect_log = 0;
+	db->host_cur = i;
 	db->conn = m;
 	return DB_OK;
 }
@@ -268,6 +397,9 @@ db_fault_arm(struct db *db, const char *spec)
 		} else if (strncmp(s, "timeout", 7) == 0) {
 			p->at[p->n].err = ER_LOCK_WAIT_TIMEOUT;
 			s += 7;
+		} else if (strncmp(s, "wsrep", 5) == 0) {
+			p->at[p->n].err = ER_UNKNOWN_COM_ERROR;
+			s += 5;
 		} else
 			goto bad;
 		p->at[p->n++].at = (int)at;
@@ -401,7 +533,8 @@ db_run(struct db *db, const char *sql, const struct db_param *p, int n,
 	return DB_OK;
 }
 
-/* db_run, retried once on a fresh connection when not in a transaction. */
+/* db_run, retried once on a fresh connection when not in a transaction
+   and the connection was lost (not when no host could be reached). */
 static int
 db_run_retry(struct db *db, const char *sql, const struct db_param *p, int n,
     MYSQL_STMT **out)
@@ -409,7 +542,8 @@ db_run_retry(struct db *db, const char *sql, const struct db_param *p, int n,
 	int rc, in_tx = db->in_tx;
 
 	rc = db_run(db, sql, p, n, out);
-	if (rc == DB_ERR_UNAVAILABLE && !in_tx && !db->autocommit_write)
+	if (rc == DB_ERR_UNAVAILABLE && !in_tx && !db->autocommit_write &&
+	    !db->connect_failed)
 		rc = db_run(db, sql, p, n, out);
 	return rc;
 }
@@ -686,6 +820,7 @@ db_lost_before_sending(const struct db *db)
 	return db->last_errno == CR_SERVER_GONE_ERROR ||
 	    db->last_errno == CR_CONNECTION_ERROR ||
 	    db->last_errno == CR_CONN_HOST_ERROR ||
+	    db->last_errno == ER_UNKNOWN_COM_ERROR ||	/* refused unrun */
 	    db->last_errno == 4031;	/* idle session closed by the server */
 }
 

@@ -2,7 +2,9 @@
  * db: the worker's one MariaDB connection, opened on first use and kept;
  * prepared statements only (cached per connection, keyed by the SQL text's
  * address, so SQL lives as static const strings next to its caller);
- * reconnect after a lost connection (2006/2013) with re-prepare; a
+ * reconnect after a lost connection (2006/2013, or 1047 from a Galera
+ * node outside the primary component) with re-prepare, to the next node of
+ * PMS_DB_HOST's list when the last one fails; a
  * transaction helper that retries the whole transaction on deadlock (1213)
  * and lock wait timeout (1205).
  */
@@ -66,7 +68,13 @@ struct db;
 struct db *db_new(const struct config *cfg);
 void db_free(struct db *db);
 
-/* Connects if not connected.  DB_OK or DB_ERR_UNAVAILABLE. */
+/*
+ * Connects if not connected: to PMS_DB_SOCKET when set, else to the hosts
+ * of cfg in turn, from the one that worked last; a host counts when it
+ * accepts the connection and the session statements (and, with several
+ * hosts, is not a Galera node outside the primary component).  DB_OK, or
+ * DB_ERR_UNAVAILABLE when every host failed (DB_ERR_NOMEM).
+ */
 int db_ensure(struct db *db);
 
 /*
@@ -135,7 +143,8 @@ unsigned db_jitter_ms(struct db *db);
  * it from the X-Pms-Fault request header around a handler).  spec is
  * "N:kind[,N:kind]...": the Nth database call from now (statements, START
  * TRANSACTION, COMMIT; never ROLLBACK) fails as kind `lost` (connection
- * lost), `deadlock` (1213) or `timeout` (1205).  -1 on a malformed spec.
+ * lost), `deadlock` (1213), `timeout` (1205) or `wsrep` (1047, a Galera
+ * node outside the primary component: handled as a lost connection).  -1 on a malformed spec.
  * db_fault_disarm returns how many faults fired.
  */
 int db_fault_arm(struct db *db, const char *spec);

@@ -1,8 +1,9 @@
 /*
  * Unit tests of lib/config.c: the defaults, each PMS_* variable from the
  * environment, the file named by PMS_CONFIG (KEY=value lines, comments,
- * "export " prefixes, CRLF), the environment winning over the file, and
- * config_load failing on a bad number or a missing file.  Each test starts
+ * "export " prefixes, CRLF), the environment winning over the file,
+ * config_load failing on a bad number or a missing file, and PMS_DB_HOST
+ * as a list of nodes (ports, IPv6 literals, malformed lists refused).  Each test starts
  * from an environment without PMS_* and gets the caller's back afterwards.
  */
 #include <stdarg.h>
@@ -84,6 +85,15 @@ config_file(const char *text)
 	assert_int_equal(setenv("PMS_CONFIG", tmp_path, 1), 0);
 }
 
+/* Entry i of the parsed host list is name:port. */
+static void
+assert_host(const struct config *cfg, int i, const char *name, unsigned port)
+{
+	assert_true(i < cfg->db_nhosts);
+	assert_string_equal(cfg->db_hosts[i].name, name);
+	assert_int_equal(cfg->db_hosts[i].port, port);
+}
+
 static void
 defaults_apply_when_nothing_is_set(void **state)
 {
@@ -93,7 +103,8 @@ defaults_apply_when_nothing_is_set(void **state)
 	memset(&cfg, 0x5a, sizeof(cfg));
 	assert_int_equal(config_load(&cfg), 0);
 	assert_string_equal(cfg.db_socket, "");
-	assert_string_equal(cfg.db_host, "127.0.0.1");
+	assert_int_equal(cfg.db_nhosts, 1);
+	assert_host(&cfg, 0, "127.0.0.1", 3306);
 	assert_int_equal(cfg.db_port, 3306);
 	assert_string_equal(cfg.db_user, "pms");
 	assert_string_equal(cfg.db_password, "");
@@ -118,7 +129,8 @@ environment_overrides_every_setting(void **state)
 	setenv("PMS_HORIZON_DAYS", "730", 1);
 	assert_int_equal(config_load(&cfg), 0);
 	assert_string_equal(cfg.db_socket, "/run/mysqld/mysqld.sock");
-	assert_string_equal(cfg.db_host, "db.internal");
+	assert_int_equal(cfg.db_nhosts, 1);
+	assert_host(&cfg, 0, "db.internal", 23306);
 	assert_int_equal(cfg.db_port, 23306);
 	assert_string_equal(cfg.db_user, "pms_app");
 	assert_string_equal(cfg.db_password, "s3cr=t#x");
@@ -135,7 +147,7 @@ empty_pms_config_means_no_file(void **state)
 	(void)state;
 	setenv("PMS_CONFIG", "", 1);
 	assert_int_equal(config_load(&cfg), 0);
-	assert_string_equal(cfg.db_host, "127.0.0.1");
+	assert_string_equal(cfg.db_hosts[0].name, "127.0.0.1");
 }
 
 static void
@@ -163,9 +175,11 @@ file_lines_with_comments_and_export_prefix_are_read(void **state)
 	/* The value is everything after the first '=', spaces included. */
 	assert_string_equal(cfg.db_password, "pa=ss word");
 	assert_int_equal(cfg.db_port, 3307);
+	/* The default host takes the file's port. */
+	assert_int_equal(cfg.db_hosts[0].port, 3307);
 	assert_int_equal(cfg.max_body, 65536);
 	assert_int_equal(cfg.horizon_days, 90);
-	assert_string_equal(cfg.db_host, "127.0.0.1");
+	assert_string_equal(cfg.db_hosts[0].name, "127.0.0.1");
 }
 
 static void
@@ -197,7 +211,7 @@ environment_wins_over_the_file(void **state)
 	assert_string_equal(cfg.db_name, "from_env");
 	assert_int_equal(cfg.max_body, 333);
 	/* what the environment does not set still comes from the file */
-	assert_string_equal(cfg.db_host, "from-file");
+	assert_string_equal(cfg.db_hosts[0].name, "from-file");
 	assert_int_equal(cfg.horizon_days, 222);
 }
 
@@ -289,11 +303,149 @@ over_long_values_are_cut_and_terminated(void **state)
 	(void)state;
 	memset(longv, 'h', sizeof(longv) - 1);
 	longv[sizeof(longv) - 1] = '\0';
-	setenv("PMS_DB_HOST", longv, 1);
 	setenv("PMS_DB_NAME", longv, 1);
 	assert_int_equal(config_load(&cfg), 0);
-	assert_int_equal(strlen(cfg.db_host), sizeof(cfg.db_host) - 1);
 	assert_int_equal(strlen(cfg.db_name), sizeof(cfg.db_name) - 1);
+}
+
+static void
+over_long_host_name_fails_rather_than_being_cut(void **state)
+{
+	struct config cfg;
+	char longv[600];
+
+	(void)state;
+	memset(longv, 'h', sizeof(longv) - 1);
+	longv[sizeof(longv) - 1] = '\0';
+	setenv("PMS_DB_HOST", longv, 1);
+	assert_int_equal(config_load(&cfg), -1);
+	/* 255 characters is the longest name kept. */
+	longv[255] = '\0';
+	setenv("PMS_DB_HOST", longv, 1);
+	assert_int_equal(config_load(&cfg), 0);
+	assert_int_equal(strlen(cfg.db_hosts[0].name), 255);
+}
+
+static void
+host_list_takes_ports_per_entry_and_the_default_for_the_rest(void **state)
+{
+	struct config cfg;
+
+	(void)state;
+	setenv("PMS_DB_HOST", "db1.internal,db2.internal:3307, 10.0.0.3 ", 1);
+	setenv("PMS_DB_PORT", "3310", 1);
+	assert_int_equal(config_load(&cfg), 0);
+	assert_int_equal(cfg.db_nhosts, 3);
+	assert_host(&cfg, 0, "db1.internal", 3310);
+	assert_host(&cfg, 1, "db2.internal", 3307);
+	/* Blanks around an entry are dropped. */
+	assert_host(&cfg, 2, "10.0.0.3", 3310);
+}
+
+static void
+host_list_port_default_comes_from_a_later_port_setting(void **state)
+{
+	struct config cfg;
+
+	(void)state;
+	/* The file names the hosts, the environment the port: every entry
+	   without a port takes the port finally in force. */
+	config_file("PMS_DB_HOST=a,b:4000\n");
+	setenv("PMS_DB_PORT", "5000", 1);
+	assert_int_equal(config_load(&cfg), 0);
+	assert_int_equal(cfg.db_nhosts, 2);
+	assert_int_equal(cfg.db_hosts[0].port, 5000);
+	assert_int_equal(cfg.db_hosts[1].port, 4000);
+}
+
+static void
+host_list_of_eight_is_accepted(void **state)
+{
+	struct config cfg;
+	char name[16];
+	int i;
+
+	(void)state;
+	setenv("PMS_DB_HOST", "h0,h1,h2,h3,h4,h5,h6,h7:3399", 1);
+	assert_int_equal(config_load(&cfg), 0);
+	assert_int_equal(cfg.db_nhosts, 8);
+	for (i = 0; i < 8; i++) {
+		snprintf(name, sizeof(name), "h%d", i);
+		assert_string_equal(cfg.db_hosts[i].name, name);
+	}
+	assert_int_equal(cfg.db_hosts[6].port, 3306);
+	assert_int_equal(cfg.db_hosts[7].port, 3399);
+}
+
+static void
+ipv6_literals_in_brackets_or_bare(void **state)
+{
+	struct config cfg;
+
+	(void)state;
+	setenv("PMS_DB_HOST", "[::1]:3307,[fe80::1],::1,[2001:db8::5]:1", 1);
+	assert_int_equal(config_load(&cfg), 0);
+	assert_int_equal(cfg.db_nhosts, 4);
+	assert_host(&cfg, 0, "::1", 3307);
+	assert_host(&cfg, 1, "fe80::1", 3306);
+	/* More than one ':' without brackets: an address, not host:port. */
+	assert_host(&cfg, 2, "::1", 3306);
+	assert_host(&cfg, 3, "2001:db8::5", 1);
+}
+
+static void
+malformed_host_lists_fail(void **state)
+{
+	static const char *const bad[] = {
+		"",				/* empty list: one empty entry */
+		" ",
+		"a,,b",				/* empty entry */
+		"a,",
+		",a",
+		"a, ,b",
+		"a:",				/* empty port */
+		"a:0", "a:65536", "a:-1", "a:+1", "a:12x", "a:0x10",
+		"a:999999",
+		":3306",			/* port without a host */
+		"[::1", "[]", "[]:3306", "[::1]x", "[::1]:", "[::1]:abc",
+		"a]:1", "[a]b]:1",
+		"h0,h1,h2,h3,h4,h5,h6,h7,h8",	/* nine */
+	};
+	struct config cfg;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		setenv("PMS_DB_HOST", bad[i], 1);
+		if (config_load(&cfg) != -1)
+			fail_msg("PMS_DB_HOST=\"%s\" was accepted", bad[i]);
+	}
+}
+
+static void
+malformed_host_list_fails_even_with_a_socket(void **state)
+{
+	struct config cfg;
+
+	(void)state;
+	/* The socket is used, but a broken list is a broken file: said at
+	   start, not on the day the socket is dropped. */
+	setenv("PMS_DB_SOCKET", "/run/mysqld/mysqld.sock", 1);
+	setenv("PMS_DB_HOST", "a,,b", 1);
+	assert_int_equal(config_load(&cfg), -1);
+}
+
+static void
+host_list_longer_than_the_buffer_fails(void **state)
+{
+	struct config cfg;
+	static char longv[sizeof(cfg.db_host_list) + 10];
+
+	(void)state;
+	memset(longv, 'h', sizeof(longv) - 1);
+	longv[sizeof(longv) - 1] = '\0';
+	setenv("PMS_DB_HOST", longv, 1);
+	assert_int_equal(config_load(&cfg), -1);
 }
 
 #define T(f) cmocka_unit_test_setup_teardown(f, env_clear, env_restore)
@@ -314,6 +466,14 @@ main(void)
 		T(bad_number_in_the_file_fails_even_when_the_environment_sets_it),
 		T(missing_config_file_fails),
 		T(over_long_values_are_cut_and_terminated),
+		T(over_long_host_name_fails_rather_than_being_cut),
+		T(host_list_takes_ports_per_entry_and_the_default_for_the_rest),
+		T(host_list_port_default_comes_from_a_later_port_setting),
+		T(host_list_of_eight_is_accepted),
+		T(ipv6_literals_in_brackets_or_bare),
+		T(malformed_host_lists_fail),
+		T(malformed_host_list_fails_even_with_a_socket),
+		T(host_list_longer_than_the_buffer_fails),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
