@@ -169,8 +169,10 @@ bootstrap_node() {
 
 cmd_start() {
 	local i first="" running=0
-	command -v mariadbd >/dev/null && [ -f "$PROVIDER" ] ||
-		die "missing mariadbd or $PROVIDER: run 'make deps' (galera-4)"
+	if ! command -v mariadbd >/dev/null || [ ! -f "$PROVIDER" ] ||
+		! command -v mariabackup >/dev/null; then
+		die "missing mariadbd, mariabackup or $PROVIDER: run 'scripts/deps.sh cluster'"
+	fi
 	mkdir -p "$CLUSTER_DIR"
 	for i in "${NODES[@]}"; do
 		node_db_up "$i" && running=1

@@ -185,6 +185,15 @@ db_answers() {
 		--connect-timeout=2 ping >/dev/null 2>&1
 }
 
+# Statements are served: not a Galera member, or one that is ready.
+db_ready() {
+	local ready
+	ready=$(db_client -N -e "SELECT IF(@@wsrep_on, (SELECT VARIABLE_VALUE
+		FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = 'WSREP_READY'), 'ON')" \
+		2>/dev/null) || return 1
+	[ "$ready" = ON ]
+}
+
 # The pid of our mariadbd (from its pid file, else by its datadir).
 db_pid() {
 	local pid
@@ -250,6 +259,12 @@ db_start() {
 			log_tail "$LOG_DIR/mysqld.log"
 			die "MariaDB did not answer within 60 s (log: $VAR_NAME/log/mysqld.log)"
 		fi
+	fi
+	# A Galera node answers pings before it has joined; statements are
+	# refused (1047) until it is synced.
+	if ! wait_for 120 db_ready; then
+		log_tail "$LOG_DIR/mysqld.log"
+		die "MariaDB answers but refuses statements (log: $VAR_NAME/log/mysqld.log)"
 	fi
 	db_provision
 }

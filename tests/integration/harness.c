@@ -93,6 +93,12 @@ racer_url_pick(void)
 	}
 }
 
+const char *
+harness_base_url(void)
+{
+	return base_url;
+}
+
 void
 harness_forked_child(void)
 {

@@ -248,6 +248,8 @@ const char *jshow(const cJSON *v);
 /* In a child after fork(): a libcurl handle of its own, and one of
    $PMS_TEST_RACER_URLS (by pid) as its base URL when that is set. */
 void harness_forked_child(void);
+/* The base URL requests go to ($PMS_TEST_URL, or a racer's own). */
+const char *harness_base_url(void);
 /* obj[key] when it is a string, else NULL. */
 const char *jstr(const cJSON *obj, const char *key);
 

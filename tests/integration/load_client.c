@@ -175,8 +175,14 @@ client_write(struct client *c, enum load_kind k, const char *method,
 			fprintf(c->out, "U %d %ld %s\n", k, r->status, line);
 			break;
 		}
-		fprintf(c->out, "F %d %.6f %.6f %ld %d\n", k, t0, t1,
-		    r->status, envelope_503(r, amage));
+		/* What it was, for a failure the test cannot explain. */
+		if (r->status == 0)
+			snprintf(line, sizeof(line), "%.160s", r->error);
+		else
+			one_line(r->body, line, sizeof(line));
+		fprintf(c->out, "F %d %.6f %.6f %ld %d %s %s %s %s\n", k, t0,
+		    t1, r->status, envelope_503(r, amage), harness_base_url(),
+		    method, path, line);
 		if (c->flag->stop && now_seconds() > c->flag->stop_at +
 		    LOAD_GIVE_UP_AFTER) {
 			fprintf(c->out, "D %d\n", k);
@@ -407,9 +413,9 @@ tally_read_file(const char *path, load_explain_fn explain, void *ctx,
 			if (cause < 0 || cause >= LOAD_MAX_CAUSES)
 				cause = 0;
 			if (ty->by_cause[cause]++ < 5 && cause == 0)
-				FAIL("a %s failed (%ld) at t=%.4f..%.4f s with "
-				    "nothing to explain it", load_kind_name[k],
-				    status, t0, t1);
+				FAIL("a %s failed at t=%.4f..%.4f s with "
+				    "nothing to explain it: %.300s",
+				    load_kind_name[k], t0, t1, line);
 			break;
 		case 'U':
 			if (ty->unexpected++ < 5)
