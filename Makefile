@@ -9,7 +9,8 @@
 #   make bench    benchmarks (never part of make test)
 #   make fuzz     fuzzing campaigns with libFuzzer (never part of make test)
 #   make cluster  the stack on a 3-node Galera cluster (var/cluster); make
-#                 cluster-stop stops it; make test-cluster tests on one
+#                 cluster-stop stops it; make test-cluster tests on one,
+#                 make bench-cluster measures pickups on it
 
 FAMILIES   := units allotments long-stay-contracts work-orders
 MYSQL_CFLAGS := $(shell mariadb_config --cflags 2>/dev/null)
@@ -46,7 +47,7 @@ FUZZ_BINS    := $(patsubst tests/fuzz/%.c,build/asan/tests/fuzz/%,$(wildcard tes
 # The same harnesses linked with libFuzzer (clang), for make fuzz.
 FUZZERS      := $(patsubst tests/fuzz/%.c,build/fuzz/tests/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
 
-.PHONY: all asan unit-tests integration-tests cluster-tests fuzz-tests fuzz docs deps run stop test bench clean cluster cluster-stop test-cluster
+.PHONY: all asan unit-tests integration-tests cluster-tests fuzz-tests fuzz docs deps run stop test bench clean cluster cluster-stop test-cluster bench-cluster
 all: $(RELEASE_BINS) bin/pms-admin
 
 asan: $(ASAN_BINS)
@@ -182,6 +183,12 @@ cluster:
 
 cluster-stop:
 	@scripts/cluster.sh stop
+
+# Pickups on one hot allotment through one node, then through all three.
+bench-cluster:
+	@scripts/deps.sh cluster
+	@$(MAKE) --no-print-directory all
+	@scripts/bench-cluster.sh
 
 # Races across nodes and a node killed under write load, on a cluster of
 # its own (var/test-cluster); not part of make test.

@@ -69,26 +69,58 @@ activate_window(const struct activate_write *w, int32_t business_date,
 }
 
 static int
-activate_apply(struct db *db, void *arg, struct write_refusal *why)
+activate_business_date(struct db *db, const struct activate_write *w,
+    int32_t *business_date)
 {
-	const struct activate_write *w = arg;
-	char until_s[DATE_STR_LEN + 1];
 	struct db_rows *rows = NULL;
-	int32_t through, business_date, from, until;
-	uint64_t moved = 0;
 	int rc;
 
-	if ((rc = inventory_lock_horizon(db, w->establishment, &through)) !=
-	    DB_OK)
-		return rc;
 	if ((rc = db_query(db, business_date_sql, (struct db_param[]){
 	    DB_STR(w->establishment) }, 1, &rows)) != DB_OK)
 		return rc;
 	rc = rows->nrows == 1 && date_parse(db_cell(rows, 0, 0),
-	    &business_date) == 0 ? DB_OK : DB_ERR_FAILED;
+	    business_date) == 0 ? DB_OK : DB_ERR_FAILED;
 	db_rows_free(rows);
-	if (rc != DB_OK)
+	return rc;
+}
+
+/* The period's end is past the horizon's (or there is none). */
+static int
+activate_reaches_horizon(const struct activate_write *w,
+    int32_t business_date)
+{
+	return w->end < 0 || w->end >= business_date + w->horizon_days;
+}
+
+static int
+activate_apply(struct db *db, void *arg, struct write_refusal *why)
+{
+	const struct activate_write *w = arg;
+	char until_s[DATE_STR_LEN + 1];
+	int32_t through, business_date, from, until;
+	uint64_t moved = 0;
+	int rc;
+
+	if ((rc = activate_business_date(db, w, &business_date)) != DB_OK)
 		return rc;
+	/*
+	 * Only a window that reaches the horizon must serialise with the
+	 * night audit (which extends the horizon, committing the new night
+	 * for the contracts active by then), by writing the establishment
+	 * row first; the business date is read again under that lock.  A
+	 * window inside the horizon leaves the row alone: written by every
+	 * activation, it made them all one queue, and on Galera a conflict
+	 * of each with the others and with the contracts being created
+	 * (whose foreign key reads it).
+	 */
+	if (activate_reaches_horizon(w, business_date)) {
+		if ((rc = inventory_lock_horizon(db, w->establishment,
+		    &through)) != DB_OK)
+			return rc;
+		if ((rc = activate_business_date(db, w, &business_date)) !=
+		    DB_OK)
+			return rc;
+	}
 	activate_window(w, business_date, &from, &until);
 	date_format(until, until_s);
 	if ((rc = db_exec(db, activate_sql, (struct db_param[]){
@@ -96,8 +128,9 @@ activate_apply(struct db *db, void *arg, struct write_refusal *why)
 		return rc;
 	if (moved != 1)
 		return write_refuse(why, "CONTRACT_STATE_CONFLICT", NULL);
-	if (until > from && (rc = inventory_materialize(db, w->establishment,
-	    business_date, business_date + w->horizon_days - 1)) != DB_OK)
+	if (until > from && (rc = inventory_ensure(db, w->establishment,
+	    business_date, business_date + w->horizon_days - 1, until - 1)) !=
+	    DB_OK)
 		return rc;
 	return contract_hold(db, w->id, w->unit_type, w->unit[0] != '\0' ?
 	    w->unit : NULL, from, until, why);

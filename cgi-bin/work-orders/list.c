@@ -22,10 +22,11 @@
 #define ID_BLOCK 1000
 
 /* The first block whose running total passes the offset, and the rows
-   before it. */
+   before it (a block's count is the sum of its shards, schema/018). */
 static const char list_block_sql[] =
     "SELECT block, total - n FROM (SELECT block, n, "
-    "SUM(n) OVER (ORDER BY block) AS total FROM work_order_id_blocks) t "
+    "SUM(n) OVER (ORDER BY block) AS total FROM (SELECT block, SUM(n) AS n "
+    "FROM work_order_id_blocks GROUP BY block) b) t "
     "WHERE total > ? ORDER BY block LIMIT 1";
 
 static const char list_page_sql[] =
