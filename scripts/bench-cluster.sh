@@ -19,10 +19,8 @@ SECONDS_EACH=${BENCH_SECONDS:-10}
 HTTP_BASE=${CLUSTER_HTTP_PORT:-28180}
 CLUSTER_REL=${CLUSTER_VAR_DIR:-var/cluster}
 BENCH_KEY=bench-manager-0123456789abcdef0123456789abcdef0123	# DEMO ONLY (bench-seed.sql)
-G_EST=99999999-9999-4999-8999-999999999998
-G_TYPES=9998aaaa-0000-4000-8000-000000000001,9998aaaa-0000-4000-8000-000000000002,9998aaaa-0000-4000-8000-000000000003
-G_RATE=9998cccc-0000-4000-8000-000000000001
-G_GUEST=9998dddd-0000-4000-8000-000000000001
+# shellcheck source=scripts/bench-hot.sh
+. "$ROOT/scripts/bench-hot.sh"
 
 command -v wrk >/dev/null || { echo "bench-cluster: wrk missing (make deps installs it)" >&2; exit 1; }
 scripts/cluster.sh status >/dev/null 2>&1 || scripts/cluster.sh start
@@ -41,25 +39,8 @@ conflicts() {
 # The bench establishment (DEMO ONLY key), replicated from node 1.
 mariadb --no-defaults -uroot --socket="$(cat "$CLUSTER_REL/n1/run/socket-dir" 2>/dev/null ||
 	echo "$CLUSTER_REL/n1/run")/mysqld.sock" pms <scripts/bench-seed.sql
-gbd=$(sql "SELECT business_date FROM establishments WHERE id = '$G_EST'")
-gfrom=$(date -u -d "$gbd + 1 day" +%F)
-gto=$(date -u -d "$gbd + 31 days" +%F)
-hot=$(sql "SELECT id FROM allotments WHERE establishment_id = '$G_EST'
-	AND status = 'definite' AND period_from = '$gfrom' LIMIT 1")
-if [ -z "$hot" ]; then
-	alloc=""
-	for t in ${G_TYPES//,/ }; do
-		alloc="$alloc${alloc:+,}{\"unitTypeId\":\"$t\",\"quantity\":3000}"
-	done
-	hot=$(curl -s -X POST -H "X-API-Key: $BENCH_KEY" -H 'Content-Type: application/json' \
-		--data "{\"establishmentId\":\"$G_EST\",\"ratePlanId\":\"$G_RATE\",
-		\"channelType\":\"group\",\"allotmentType\":\"allotment\",\"currency\":\"EUR\",
-		\"periodFrom\":\"$gfrom\",\"periodTo\":\"$gto\",\"unitAllocations\":[$alloc],
-		\"cutoffDate\":\"$gfrom\",\"minimumPickupPercent\":70,
-		\"penaltyPerRoomNightCents\":\"5000\"}" "http://127.0.0.1:$HTTP_BASE/v1/allotments" |
-		sed -n 's/.*"allotmentId":"\([^"]*\)".*/\1/p')
-	[ -n "$hot" ] || { echo "bench-cluster: the hot allotment could not be created" >&2; exit 1; }
-fi
+hot=$(bench_hot_allotment "http://127.0.0.1:$HTTP_BASE") || exit 1
+gfrom=$(date -u -d "$(sql "SELECT business_date FROM establishments WHERE id = '$G_EST'") + 1 day" +%F)
 
 # row NAME PORT: the allotment emptied, then one wrk run through PORT.
 row() {
@@ -76,11 +57,7 @@ row() {
 	p50=$(printf '%s\n' "$out" | awk '$1 == "50%" { print $2 }')
 	p99=$(printf '%s\n' "$out" | awk '$1 == "99%" { print $2 }')
 	non2xx=$(printf '%s\n' "$out" | awk '/Non-2xx/ { print $NF }')
-	oversold=$(sql "SELECT COUNT(*) FROM allotment_nights n WHERE n.allotment_id = '$hot'
-		AND (n.picked > n.allocated OR n.picked <> (SELECT COALESCE(SUM(r.quantity), 0)
-		FROM allotment_reservations r WHERE r.allotment_id = n.allotment_id
-		AND r.unit_type_id = n.unit_type_id AND r.status = 'active'
-		AND r.check_in_date <= n.night AND r.check_out_date > n.night))")
+	oversold=$(bench_oversold "$hot")
 	printf '%-30s %8s/s  p50 %8s  p99 %8s  non-2xx %5s  conflicts %5d  oversold nights %s\n' \
 		"$name" "${rps:-?}" "${p50:-?}" "${p99:-?}" "${non2xx:-0}" $((after - before)) "$oversold"
 }

@@ -175,38 +175,20 @@ fi
 # before each run (the allocation stays committed, as while it is open).
 # Then the oversell check: per night, picked <= allocated and picked = the
 # rooms of the active reservations covering it.
-G_EST=99999999-9999-4999-8999-999999999998
-G_TYPES=9998aaaa-0000-4000-8000-000000000001,9998aaaa-0000-4000-8000-000000000002,9998aaaa-0000-4000-8000-000000000003
-G_RATE=9998cccc-0000-4000-8000-000000000001
-G_GUEST=9998dddd-0000-4000-8000-000000000001
+# shellcheck source=scripts/bench-hot.sh
+. "$ROOT/scripts/bench-hot.sh"
 sql() { mariadb --socket="$PMS_DB_SOCKET" -uroot -N -B pms -e "$1"; }
 gbd=$(sql "SELECT business_date FROM establishments WHERE id = '$G_EST'")
-gfrom=$(date -u -d "$gbd + 1 day" +%F)
-gto=$(date -u -d "$gbd + 31 days" +%F)
 # Older hot allotments (another business date): emptied and cancelled, so
 # their rooms are free for today's.
 for old in $(sql "SELECT id FROM allotments WHERE establishment_id = '$G_EST'
-	AND status = 'definite' AND period_from <> '$gfrom'"); do
+	AND status = 'definite' AND period_from <> '$(date -u -d "$gbd + 1 day" +%F)'"); do
 	sql "DELETE FROM allotment_reservations WHERE allotment_id = '$old';
 		UPDATE allotment_nights SET picked = 0 WHERE allotment_id = '$old'"
 	curl -s -o /dev/null -X POST -H "X-API-Key: $BENCH_KEY" "$URL/v1/allotments/$old/cancel"
 done
-hot=$(sql "SELECT id FROM allotments WHERE establishment_id = '$G_EST'
-	AND status = 'definite' AND period_from = '$gfrom' LIMIT 1")
-if [ -z "$hot" ]; then
-	alloc=""
-	for t in ${G_TYPES//,/ }; do
-		alloc="$alloc${alloc:+,}{\"unitTypeId\":\"$t\",\"quantity\":3000}"
-	done
-	hot=$(curl -s -X POST -H "X-API-Key: $BENCH_KEY" -H 'Content-Type: application/json' \
-		--data "{\"establishmentId\":\"$G_EST\",\"ratePlanId\":\"$G_RATE\",
-		\"channelType\":\"group\",\"allotmentType\":\"allotment\",\"currency\":\"EUR\",
-		\"periodFrom\":\"$gfrom\",\"periodTo\":\"$gto\",\"unitAllocations\":[$alloc],
-		\"cutoffDate\":\"$gfrom\",\"minimumPickupPercent\":70,
-		\"penaltyPerRoomNightCents\":\"5000\"}" "$URL/v1/allotments" |
-		sed -n 's/.*"allotmentId":"\([^"]*\)".*/\1/p')
-	[ -n "$hot" ] || { echo "bench: the hot allotment could not be created" >&2; exit 1; }
-fi
+hot=$(bench_hot_allotment "$URL") || exit 1
+gfrom=$(date -u -d "$gbd + 1 day" +%F)
 sql "DELETE FROM allotment_reservations WHERE allotment_id = '$hot';
 	UPDATE allotment_nights SET picked = 0 WHERE allotment_id = '$hot'"
 # Let InnoDB purge the deleted rows before the clock runs: a purge
@@ -227,11 +209,7 @@ for _ in $(seq 60); do
 done
 ROW_CONNS=32 run "pickup, hot allotment" "$hot" scripts/bench-pickup.lua \
 	"$BENCH_KEY" "$gfrom" "$G_TYPES" "$G_RATE" "$G_GUEST"
-oversold=$(sql "SELECT COUNT(*) FROM allotment_nights n WHERE n.allotment_id = '$hot'
-	AND (n.picked > n.allocated OR n.picked <> (SELECT COALESCE(SUM(r.quantity), 0)
-	FROM allotment_reservations r WHERE r.allotment_id = n.allotment_id
-	AND r.unit_type_id = n.unit_type_id AND r.status = 'active'
-	AND r.check_in_date <= n.night AND r.check_out_date > n.night))")
+oversold=$(bench_oversold "$hot")
 picked=$(sql "SELECT SUM(picked) FROM allotment_nights WHERE allotment_id = '$hot'")
 pickups=$(sql "SELECT COUNT(*) FROM allotment_reservations WHERE allotment_id = '$hot'")
 echo "hot allotment: $pickups pickups stored, $picked room-nights picked, oversold nights: $oversold"
