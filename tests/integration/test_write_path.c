@@ -1075,6 +1075,37 @@ TEST(an_idempotency_key_reused_with_another_body_is_409_and_writes_nothing)
 	    body, idem_header(key)), 409, 409);
 }
 
+static const char idem_age_sql[] =
+    "UPDATE idempotency_keys SET created_at = UTC_TIMESTAMP() - INTERVAL 2 DAY "
+    "WHERE idem_key = ?";
+static const char idem_recent_sql[] =
+    "SELECT COUNT(*) FROM idempotency_keys WHERE idem_key = ? "
+    "AND created_at > UTC_TIMESTAMP() - INTERVAL 1 HOUR";
+
+TEST(an_idempotency_key_older_than_a_day_is_free_again_and_the_new_request_is_done)
+{
+	const char *key = idem_key(), *name, *name2, *body = named_body(&name);
+	struct http_response *r;
+	long long before;
+
+	REQUIRE(CHECK_AMAGE_OK(amage_with("POST", ADD_PATH, body,
+	    idem_header(key))));
+	/* The key's row made two days old, as a day-old claim would be. */
+	REQUIRE(harness_sql_at(__FILE__, __LINE__, 0, idem_age_sql, 1, key) !=
+	    NULL);
+	REQUIRE((before = wo_count()) >= 0);
+	r = amage_with("POST", ADD_PATH, named_body(&name2), idem_header(key));
+	CHECK_AMAGE_OK(r);
+	CHECKF(http_header(r, "Idempotent-Replayed") == NULL,
+	    "an expired key replayed its old answer");
+	CHECK_INT(before + 1, wo_count());
+	CHECK_INT(1, named_count(name2));
+	CHECK_INT(1, named_count(name));
+	/* The key now holds the new request: its row is today's. */
+	CHECK_INT(1, qnum(Q(idem_recent_sql, 1, key)));
+	CHECK_INT(1, qnum(Q(idem_rows_sql, 1, key)));
+}
+
 TEST(an_invalid_idempotency_key_is_400_and_writes_nothing)
 {
 	char long_key[257];
@@ -1595,6 +1626,7 @@ static const struct test_case tests[] = {
 	TEST_ENTRY(a_connection_lost_at_the_commit_of_a_retried_attempt_answers_503_and_changes_nothing),
 	TEST_ENTRY(add_repeated_with_an_idempotency_key_replays_the_first_answer_and_writes_once),
 	TEST_ENTRY(an_idempotency_key_reused_with_another_body_is_409_and_writes_nothing),
+	TEST_ENTRY(an_idempotency_key_older_than_a_day_is_free_again_and_the_new_request_is_done),
 	TEST_ENTRY(an_invalid_idempotency_key_is_400_and_writes_nothing),
 	TEST_ENTRY(an_idempotency_key_of_255_visible_characters_is_accepted),
 	TEST_ENTRY(requests_racing_with_one_idempotency_key_create_one_work_order_and_all_get_its_answer),
