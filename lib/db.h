@@ -108,12 +108,14 @@ db_cell(const struct db_rows *r, int row, int col)
  * by fn's number: a deadlock or lock wait timeout (1213, 1205, also at
  * COMMIT, where Galera reports certification conflicts) or a connection
  * lost before COMMIT rolls back and runs fn again, at most DB_TX_ATTEMPTS
+ * (DB_TX_ATTEMPTS_GALERA on a Galera node)
  * times with a backoff jittered per process; then DB_ERR_RETRY.  A
  * connection lost during COMMIT is never retried (the outcome is unknown):
  * DB_ERR_UNAVAILABLE.  fn must only write through db and reset its
  * outputs on entry.
  */
 #define DB_TX_ATTEMPTS 5
+#define DB_TX_ATTEMPTS_GALERA 10	/* on a Galera node (db.c) */
 typedef int (*db_tx_fn)(struct db *db, void *ctx);
 int db_transaction(struct db *db, db_tx_fn fn, void *ctx);
 
