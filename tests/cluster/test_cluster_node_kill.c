@@ -117,14 +117,8 @@ node_seqno(struct db *db)
 	static const char sql[] = "SELECT VARIABLE_VALUE FROM "
 	    "information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = "
 	    "'WSREP_LAST_COMMITTED'";
-	struct db_rows *rows = NULL;
-	long n = -1;
 
-	if (db_query(db, sql, NULL, 0, &rows) == DB_OK &&
-	    db_cell(rows, 0, 0) != NULL)
-		n = atol(db_cell(rows, 0, 0));
-	db_rows_free(rows);
-	return n;
+	return load_sql_number(db, sql, 0, NULL, NULL);
 }
 
 /* node 2's log since its last start says IST, and no full transfer. */

@@ -524,9 +524,8 @@ static const char oversold_sql[] =
     "n.night AND r.check_out_date > n.night))";
 
 
-/* The first cell of sql (n string parameters) as a number; -1 on error. */
-static long
-count_of(struct db *db, const char *sql, int n, const char *a,
+long
+load_sql_number(struct db *db, const char *sql, int n, const char *a,
     const char *b)
 {
 	struct db_param p[2] = { DB_STR(a), DB_STR(b) };
@@ -556,7 +555,7 @@ load_state_read(struct db *db, const char *where,
 	if (!CHECKF(db != NULL, "%s: no database connection", where))
 		return 0;
 	for (i = 0; i < ty->nacks; i++) {
-		n = strcmp(ty->acks[i].id, "-") == 0 ? 0 : count_of(db,
+		n = strcmp(ty->acks[i].id, "-") == 0 ? 0 : load_sql_number(db,
 		    stored_once_sql[ty->acks[i].kind], 1, ty->acks[i].id,
 		    NULL);
 		if (n != 1 && st->lost++ < 5)
@@ -566,12 +565,12 @@ load_state_read(struct db *db, const char *where,
 			    n);
 	}
 	for (k = 0; k < LOAD_KINDS; k++)
-		st->stored[k] = count_of(db, totals_sql[k], 1,
+		st->stored[k] = load_sql_number(db, totals_sql[k], 1,
 		    k == LOAD_PICKUP ? t->allotment : k == LOAD_WORK_ORDER ?
 		    t->tag : t->s.est, NULL);
-	st->nights = count_of(db, inventory_nights_sql, 2, t->s.est, business);
-	st->wrong = count_of(db, inventory_wrong_sql, 2, t->s.est, business);
-	st->oversold = count_of(db, oversold_sql, 1, t->allotment, NULL);
+	st->nights = load_sql_number(db, inventory_nights_sql, 2, t->s.est, business);
+	st->wrong = load_sql_number(db, inventory_wrong_sql, 2, t->s.est, business);
+	st->oversold = load_sql_number(db, oversold_sql, 1, t->allotment, NULL);
 	return CHECKF(st->nights >= 0 && st->wrong >= 0 && st->oversold >= 0,
 	    "%s: a state query failed", where);
 }

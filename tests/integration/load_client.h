@@ -87,6 +87,11 @@ double load_first_ack_after(const struct load_tally *ty, double t);
 
 struct db;
 
+/* The first cell of sql (n <= 2 string parameters a, b) on db as a
+   number; -1 when the query failed or gave nothing. */
+long load_sql_number(struct db *db, const char *sql, int n, const char *a,
+    const char *b);
+
 struct load_state {
 	long lost;			/* acked, not stored exactly once */
 	long stored[LOAD_KINDS];	/* the target's rows of each kind */
